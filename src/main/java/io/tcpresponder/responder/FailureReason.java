@@ -1,0 +1,31 @@
+package io.tcpresponder.responder;
+
+import java.util.Locale;
+
+/**
+ * Why a connection did not get the whole line. A small fixed set, so that it can tag a meter.
+ */
+enum FailureReason {
+
+	/** The client reset the connection (ECONNRESET, EPIPE) before the line was written. */
+	RESET,
+
+	/** Writing the line took longer than {@code responder.write-timeout}. */
+	TIMEOUT,
+
+	/** The responder stopped before the line was written within {@code responder.shutdown-timeout}. */
+	SHUTDOWN,
+
+	/** Any other I/O error. */
+	ERROR;
+
+	String tag() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	static FailureReason of(Throwable ex) {
+		String code = KernelError.codeOf(ex);
+		return ("ECONNRESET".equals(code) || "EPIPE".equals(code)) ? RESET : ERROR;
+	}
+
+}

@@ -1,0 +1,29 @@
+package io.tcpresponder.responder;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * UP while the responder is listening, DOWN otherwise, with the state and the last bind error.
+ */
+class ResponderHealthIndicator extends AbstractHealthIndicator {
+
+	private final TcpResponder responder;
+
+	ResponderHealthIndicator(TcpResponder responder) {
+		super("TCP responder health check failed");
+		this.responder = responder;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		TcpResponder.Status status = this.responder.status();
+		builder.status((status.state() == ResponderState.LISTENING) ? org.springframework.boot.health.contributor.Status.UP
+				: org.springframework.boot.health.contributor.Status.DOWN);
+		builder.withDetail("state", status.state()).withDetail("port", this.responder.settings().port());
+		if (status.lastError() != null) {
+			builder.withDetail("lastError", status.lastError());
+		}
+	}
+
+}

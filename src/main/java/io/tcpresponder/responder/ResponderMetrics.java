@@ -1,0 +1,55 @@
+package io.tcpresponder.responder;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Meters under {@code responder.} that read the responder's own counts; nothing is counted twice. Connection
+ * meters carry no unit: Prometheus names them {@code responder_connections_accepted_total} and so on.
+ */
+class ResponderMetrics implements MeterBinder {
+
+	private final TcpResponder responder;
+
+	ResponderMetrics(TcpResponder responder) {
+		this.responder = responder;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		ConnectionCounts counts = this.responder.counts();
+		FunctionCounter.builder("responder.connections.accepted", counts, ConnectionCounts::accepted)
+			.description("Connections accepted by the TCP responder")
+			.register(registry);
+		FunctionCounter.builder("responder.connections.completed", counts, ConnectionCounts::completed)
+			.description("Connections that received the whole line and were closed by the responder")
+			.register(registry);
+		for (FailureReason reason : FailureReason.values()) {
+			FunctionCounter.builder("responder.connections.failed", counts, (c) -> c.failed(reason))
+				.description("Connections that ended without the whole line, by reason")
+					.tag("reason", reason.tag())
+				.register(registry);
+		}
+		Gauge.builder("responder.connections.active", counts, ConnectionCounts::active)
+			.description("Connections accepted and not yet ended")
+			.register(registry);
+		FunctionCounter.builder("responder.written", counts, ConnectionCounts::bytesWritten)
+			.description("Bytes of the line written to clients")
+			.baseUnit(BaseUnits.BYTES)
+			.register(registry);
+		for (boolean succeeded : new boolean[] { true, false }) {
+			FunctionCounter.builder("responder.restarts", counts, (c) -> c.restarts(succeeded))
+				.description("Restarts of the TCP listener, by outcome")
+				.tag("outcome", succeeded ? "succeeded" : "failed")
+				.register(registry);
+		}
+		Gauge.builder("responder.listening", this.responder,
+				(r) -> (r.status().state() == ResponderState.LISTENING) ? 1 : 0)
+			.description("Whether the TCP listener is bound and accepting (1) or not (0)")
+			.register(registry);
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.tcpresponder.responder;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the TCP responder, validated at startup.
+ *
+ * @param port TCP port to listen on; 0 picks a free port, and the bound port is then reported and kept for
+ * restarts.
+ * @param bindAddress local address to listen on; unset means every local address, IPv4 and IPv6 alike.
+ * @param backlog length of the listen (accept) queue passed to listen(2).
+ * @param reuseAddress whether the listener sets SO_REUSEADDR; it is always set explicitly, since the JDK turns it on
+ * by default on Linux.
+ * @param message line written to every client before the server closes the connection, as UTF-8.
+ * @param shutdownTimeout how long connections still being written may take to finish when the responder stops,
+ * before they are reset and counted failed.
+ * @param writeTimeout how long writing the message to one client may take before the connection is reset and
+ * counted failed.
+ * @param failFast whether a listener that cannot bind at startup fails the application instead of leaving the
+ * responder FAILED.
+ */
+@ConfigurationProperties("responder")
+@Validated
+record ResponderProperties(
+		@DefaultValue("9000") @Min(0) @Max(65535) int port,
+		@LocalAddress @Nullable InetAddress bindAddress,
+		@DefaultValue("32") @Min(1) @Max(65535) int backlog,
+		@DefaultValue("true") boolean reuseAddress,
+		@DefaultValue("I sent sth to client!\n") @NotEmpty String message,
+		@DefaultValue("10s") @DurationMin(millis = 1) Duration shutdownTimeout,
+		@DefaultValue("10s") @DurationMin(millis = 1) Duration writeTimeout,
+		@DefaultValue("false") boolean failFast) {
+
+	/**
+	 * The listener settings this configuration starts with.
+	 * @return the initial listener settings
+	 */
+	ListenerSettings listenerSettings() {
+		return new ListenerSettings(this.bindAddress, this.port, this.reuseAddress, this.backlog);
+	}
+
+}

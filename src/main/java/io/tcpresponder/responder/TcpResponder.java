@@ -1,0 +1,258 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The TCP responder: a listener whose accept loop writes one line to every client and closes the connection first,
+ * so that TIME_WAIT stays on the server's side. Start, stop and restart are serialized; counts last across restarts.
+ */
+final class TcpResponder {
+
+	private static final Log logger = LogFactory.getLog(TcpResponder.class);
+
+	/**
+	 * Lines up to this size are written by one blocking write on the accept thread: it is below Linux's smallest
+	 * send buffer, so on a new connection such a write returns at once, whatever the client does. Longer lines go
+	 * through {@link PendingWrites}.
+	 */
+	static final int INLINE_WRITE_LIMIT = 4096;
+
+	private static final long MAX_ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final ByteBuffer line;
+
+	private final ConnectionCounts counts = new ConnectionCounts();
+
+	private final PendingWrites pendingWrites;
+
+	private final Object lifecycleLock = new Object();
+
+	private volatile ListenerSettings settings;
+
+	private volatile Status status = new Status(ResponderState.STOPPED, Instant.now(), null);
+
+	private @Nullable Listener listener;
+
+	TcpResponder(ListenerSettings settings, String message, Duration writeTimeout) {
+		byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+		// A direct buffer is written without the JDK copying it into a temporary one first.
+		this.line = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+		this.settings = settings;
+		this.pendingWrites = new PendingWrites(this.counts, writeTimeout);
+	}
+
+	/**
+	 * Binds the listener, unless it is listening already.
+	 * @throws ResponderBindException if the listener cannot be bound; the responder is then FAILED
+	 */
+	void start() {
+		synchronized (this.lifecycleLock) {
+			if (this.listener == null) {
+				bind();
+			}
+		}
+	}
+
+	/**
+	 * Closes the listener and binds a new one with the settings that the given function makes of the current ones.
+	 * The new settings stay, whether the bind succeeds or not.
+	 * @param change makes the new settings from the current ones
+	 * @return whether the new listener is bound
+	 */
+	boolean restart(UnaryOperator<ListenerSettings> change) {
+		synchronized (this.lifecycleLock) {
+			closeListener();
+			this.settings = change.apply(this.settings);
+			try {
+				bind();
+				this.counts.onRestart(true);
+				return true;
+			}
+			catch (ResponderBindException ex) {
+				this.counts.onRestart(false);
+				return false;
+			}
+		}
+	}
+
+	/**
+	 * Stops accepting, lets the writes in progress finish within the timeout, and resets those left.
+	 * @param timeout how long writes in progress may take
+	 */
+	void stop(Duration timeout) {
+		synchronized (this.lifecycleLock) {
+			closeListener();
+			setStatus(ResponderState.STOPPED, null);
+		}
+		this.pendingWrites.drain(timeout);
+	}
+
+	ListenerSettings settings() {
+		return this.settings;
+	}
+
+	Status status() {
+		return this.status;
+	}
+
+	ConnectionCounts counts() {
+		return this.counts;
+	}
+
+	int messageLength() {
+		return this.line.limit();
+	}
+
+	private void bind() {
+		setStatus(ResponderState.STARTING, null);
+		ListenerSettings settings = this.settings;
+		ServerSocketChannel channel = null;
+		try {
+			channel = ServerSocketChannel.open();
+			channel.setOption(StandardSocketOptions.SO_REUSEADDR, settings.reuseAddress());
+			channel.bind(settings.socketAddress(), settings.backlog());
+			int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+			this.settings = settings.withPort(port);
+			this.listener = new Listener(channel, port);
+			setStatus(ResponderState.LISTENING, null);
+			logger.info("TCP responder listening on " + this.settings.addressText() + " port " + port
+					+ " (SO_REUSEADDR " + (settings.reuseAddress() ? "on" : "off") + ", backlog "
+					+ settings.backlog() + ")");
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(channel);
+			KernelError error = KernelError.of(ex);
+			setStatus(ResponderState.FAILED, error);
+			logger.warn("TCP responder cannot listen on " + settings.socketAddress() + ": " + error.code() + " ("
+					+ error.message() + ")");
+			throw new ResponderBindException(settings.socketAddress(), error, ex);
+		}
+	}
+
+	private void closeListener() {
+		if (this.listener != null) {
+			this.listener.close();
+			this.listener = null;
+		}
+	}
+
+	private void setStatus(ResponderState state, @Nullable KernelError error) {
+		this.status = new Status(state, Instant.now(), error);
+	}
+
+	private void serve(SocketChannel connection) {
+		ByteBuffer line = this.line.duplicate();
+		try {
+			if (line.remaining() > INLINE_WRITE_LIMIT) {
+				connection.configureBlocking(false);
+			}
+			connection.write(line);
+			if (line.hasRemaining()) {
+				connection.configureBlocking(false);
+				this.pendingWrites.add(connection, line);
+				return;
+			}
+			connection.close();
+			this.counts.onCompleted(line.position());
+		}
+		catch (IOException | RuntimeException ex) {
+			PendingWrites.abort(connection);
+			this.counts.onFailed(FailureReason.of(ex), line.position());
+		}
+	}
+
+	private static void closeQuietly(@Nullable ServerSocketChannel channel) {
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Closing a listener that did not bind failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * One bound listener and the thread that accepts on it.
+	 */
+	private final class Listener {
+
+		private final ServerSocketChannel channel;
+
+		private final Thread acceptor;
+
+		Listener(ServerSocketChannel channel, int port) {
+			this.channel = channel;
+			this.acceptor = new Thread(this::acceptLoop, "responder-acceptor-" + port);
+			this.acceptor.setDaemon(true);
+			this.acceptor.start();
+		}
+
+		private void acceptLoop() {
+			long backoff = 0;
+			while (this.channel.isOpen()) {
+				SocketChannel connection;
+				try {
+					connection = this.channel.accept();
+					backoff = 0;
+				}
+				catch (ClosedChannelException ex) {
+					return;
+				}
+				catch (IOException ex) {
+					// Out of file descriptors or buffers: the listener stays, and tries again a little later.
+					backoff = Math.min(MAX_ACCEPT_BACKOFF_NANOS, Math.max(TimeUnit.MILLISECONDS.toNanos(10), backoff * 2));
+					logger.warn("Accepting a connection failed: " + ex.getMessage() + "; retrying in "
+							+ TimeUnit.NANOSECONDS.toMillis(backoff) + " ms");
+					LockSupport.parkNanos(backoff);
+					continue;
+				}
+				TcpResponder.this.counts.onAccepted();
+				serve(connection);
+			}
+		}
+
+		void close() {
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				logger.warn("Closing the listener failed", ex);
+			}
+			try {
+				this.acceptor.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+	/**
+	 * The listener's state, when it began, and the error of the last failed bind.
+	 *
+	 * @param state the state
+	 * @param since when the state began
+	 * @param lastError why the last bind failed, or {@code null}
+	 */
+	record Status(ResponderState state, Instant since, @Nullable KernelError lastError) {
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.tcpresponder.responder;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts the {@link TcpResponder} with the application context and stops it on shutdown.
+ */
+class TcpResponderLifecycle implements SmartLifecycle {
+
+	/**
+	 * Before the web server (lower phases start first and stop last): clients are served as soon as possible, and
+	 * until the HTTP side has shut down.
+	 */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private final TcpResponder responder;
+
+	private final ResponderProperties properties;
+
+	private volatile boolean running;
+
+	TcpResponderLifecycle(TcpResponder responder, ResponderProperties properties) {
+		this.responder = responder;
+		this.properties = properties;
+	}
+
+	@Override
+	public void start() {
+		try {
+			this.responder.start();
+		}
+		catch (ResponderBindException ex) {
+			if (this.properties.failFast()) {
+				throw ex;
+			}
+			// Otherwise the responder stays FAILED, readiness is down, and a restart may bind later.
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		if (this.running) {
+			this.running = false;
+			this.responder.stop(this.properties.shutdownTimeout());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}
