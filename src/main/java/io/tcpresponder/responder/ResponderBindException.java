@@ -1,7 +1,5 @@
 package io.tcpresponder.responder;
 
-import java.net.InetSocketAddress;
-
 /**
  * The responder's listener could not be bound.
  */
@@ -9,9 +7,9 @@ public class ResponderBindException extends RuntimeException {
 
 	private final transient KernelError error;
 
-	ResponderBindException(InetSocketAddress address, KernelError error, Throwable cause) {
-		super("Unable to bind the TCP responder to " + address + ": " + error.code() + " (" + error.message() + ")",
-				cause);
+	ResponderBindException(ListenerSettings settings, KernelError error, Throwable cause) {
+		super("Unable to start the TCP responder on " + settings.addressText() + " port " + settings.port() + ": "
+				+ error.code() + " (" + error.message() + ")", cause);
 		this.error = error;
 	}
 

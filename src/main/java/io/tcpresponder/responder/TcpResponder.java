@@ -139,9 +139,9 @@ final class TcpResponder {
 			closeQuietly(channel);
 			KernelError error = KernelError.of(ex);
 			setStatus(ResponderState.FAILED, error);
-			logger.warn("TCP responder cannot listen on " + settings.socketAddress() + ": " + error.code() + " ("
-					+ error.message() + ")");
-			throw new ResponderBindException(settings.socketAddress(), error, ex);
+			ResponderBindException failure = new ResponderBindException(settings, error, ex);
+			logger.warn(failure.getMessage());
+			throw failure;
 		}
 	}
 

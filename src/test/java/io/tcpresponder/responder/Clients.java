@@ -1,0 +1,61 @@
+package io.tcpresponder.responder;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * TCP clients as users run them: connect on loopback, read until the server closes, close.
+ */
+final class Clients {
+
+	static final int TIMEOUT_MILLIS = 10_000;
+
+	private Clients() {
+	}
+
+	/**
+	 * Connects, reads everything until end of stream, and closes.
+	 * @param port the responder's port
+	 * @return what the server sent
+	 */
+	static String fetch(int port) {
+		try (Socket socket = connect(port)) {
+			return readToEnd(socket);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static Socket connect(int port) throws IOException {
+		Socket socket = new Socket();
+		socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+		socket.setSoTimeout(TIMEOUT_MILLIS);
+		return socket;
+	}
+
+	static String readToEnd(Socket socket) throws IOException {
+		return readAll(socket.getInputStream()).toString(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Reads until end of stream, keeping what came before an error.
+	 * @param in the stream
+	 * @return the bytes read
+	 * @throws IOException as the stream throws it
+	 */
+	static ByteArrayOutputStream readAll(InputStream in) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] buffer = new byte[64 * 1024];
+		for (int n; (n = in.read(buffer)) != -1;) {
+			out.write(buffer, 0, n);
+		}
+		return out;
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The kernel's table of TCP sockets, read with {@code ss} from iproute2, as an operator would: an independent
+ * witness of what the responder did to its port.
+ */
+final class KernelSockets {
+
+	private static final Path SS = Path.of("/usr/bin/ss");
+
+	private KernelSockets() {
+	}
+
+	/**
+	 * Skips the calling test where {@code ss} is missing, except on CI, where it must be installed.
+	 */
+	static void assumeAvailable() {
+		if (!Files.isExecutable(SS) && !"true".equals(System.getenv("CI"))) {
+			Assumptions.abort("/usr/bin/ss (Debian's iproute2) is not installed: the kernel cannot be asked");
+		}
+	}
+
+	/**
+	 * Counts the sockets in a state whose local port is the given one.
+	 * @param state a state filter of ss, such as {@code time-wait} or {@code listening}
+	 * @param port the local port
+	 * @return the number of such sockets
+	 */
+	static long count(String state, int port) {
+		try {
+			Process process = new ProcessBuilder(SS.toString(), "-H", "-t", "-a", "-n", "state", state, "sport", "=",
+					":" + port)
+				.redirectErrorStream(true)
+				.start();
+			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IllegalStateException("ss failed: " + out);
+			}
+			return out.lines().filter((line) -> !line.isBlank()).count();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,192 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The running service over its real HTTP endpoints, with real TCP clients.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "responder.port=0")
+class ResponderEndpointIntegrationTests {
+
+	private static final String LINE = "I sent sth to client!\n";
+
+	@LocalServerPort
+	private int httpPort;
+
+	private Actuator actuator;
+
+	private int port;
+
+	@BeforeEach
+	void listening() {
+		this.actuator = new Actuator(this.httpPort);
+		JsonNode responder = this.actuator.responder();
+		assertThat(responder.get("state").asString()).isEqualTo("LISTENING");
+		this.port = responder.get("port").asInt();
+	}
+
+	@Test
+	void describesTheListener() {
+		JsonNode responder = this.actuator.responder();
+		assertThat(responder.get("address").asString()).isEqualTo("::");
+		assertThat(this.port).isPositive();
+		assertThat(responder.get("reuseAddress").asBoolean()).isTrue();
+		assertThat(responder.get("backlog").asInt()).isEqualTo(32);
+		assertThat(Instant.parse(responder.get("since").asString())).isBefore(Instant.now());
+		assertThat(responder.has("lastError")).isTrue();
+		assertThat(responder.get("lastError").isNull()).isTrue();
+		assertThat(names(responder.get("connections"))).containsExactlyInAnyOrder("accepted", "active", "completed",
+				"failed");
+		assertThat(names(responder.get("restarts"))).containsExactlyInAnyOrder("succeeded", "failed");
+		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
+	}
+
+	@Test
+	void countsFollowTheClients() {
+		long accepted = this.actuator.responder().at("/connections/accepted").asLong();
+		long completed = this.actuator.responder().at("/connections/completed").asLong();
+		for (int i = 0; i < 25; i++) {
+			assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode connections = this.actuator.responder().get("connections");
+			assertThat(connections.get("accepted").asLong()).isEqualTo(accepted + 25);
+			assertThat(connections.get("completed").asLong()).isEqualTo(completed + 25);
+			assertThat(connections.get("accepted").asLong()).isEqualTo(connections.get("completed").asLong()
+					+ connections.get("failed").asLong() + connections.get("active").asLong());
+		});
+	}
+
+	@Test
+	void restartRebindsWithTheChangesAskedForAndKeepsThem() {
+		JsonNode before = this.actuator.responder();
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "{\"backlog\": 64}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode after = Actuator.json(response);
+		assertThat(after.get("state").asString()).isEqualTo("LISTENING");
+		assertThat(after.get("backlog").asInt()).isEqualTo(64);
+		assertThat(after.get("port").asInt()).isEqualTo(this.port);
+		assertThat(after.at("/restarts/succeeded").asLong()).isEqualTo(before.at("/restarts/succeeded").asLong() + 1);
+		assertThat(after.at("/connections/accepted").asLong())
+			.isGreaterThanOrEqualTo(before.at("/connections/accepted").asLong());
+		assertThat(this.actuator.responder().get("backlog").asInt()).isEqualTo(64);
+		assertThat(this.actuator.post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(200);
+		assertThat(this.actuator.responder().get("backlog").asInt()).as("kept for later restarts").isEqualTo(64);
+		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
+		assertThat(this.actuator.post("/actuator/responder/restart", "{\"backlog\": 32}").statusCode()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"port\": \"abc\"}", "{\"port\": 70000}", "{\"port\": 0}", "{\"port\": 90.5}",
+			"{\"backlog\": 0}", "{\"backlog\": -5}", "{\"reuseAddress\": \"yes\"}", "{\"reuseAddress\": 1}" })
+	void restartRefusesABadFieldAndChangesNothing(String body) {
+		JsonNode before = this.actuator.responder();
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", body);
+		assertThat(response.statusCode()).isEqualTo(400);
+		String field = body.substring(2, body.indexOf('"', 2));
+		JsonNode error = Actuator.json(response);
+		assertThat(error.get("field").asString()).isEqualTo(field);
+		assertThat(error.get("message").asString()).startsWith(field + " must be");
+		JsonNode after = this.actuator.responder();
+		for (String unchanged : new String[] { "state", "port", "backlog", "reuseAddress", "since", "restarts" }) {
+			assertThat(after.get(unchanged)).as(unchanged).isEqualTo(before.get(unchanged));
+		}
+	}
+
+	@Test
+	void restartOnAPortInUseAnswersConflictAndTheServiceRecovers() throws IOException {
+		try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			HttpResponse<String> response = this.actuator.post("/actuator/responder/restart",
+					"{\"port\": " + holder.getLocalPort() + "}");
+			assertThat(response.statusCode()).isEqualTo(409);
+			JsonNode failed = Actuator.json(response);
+			assertThat(failed.get("state").asString()).isEqualTo("FAILED");
+			assertThat(failed.get("port").asInt()).isEqualTo(holder.getLocalPort());
+			assertThat(failed.at("/lastError/code").asString()).isEqualTo("EADDRINUSE");
+			assertThat(failed.at("/lastError/message").asString()).isEqualTo("Address already in use");
+			HttpResponse<String> readiness = this.actuator.get("/actuator/health/readiness");
+			assertThat(readiness.statusCode()).isEqualTo(503);
+			assertThat(this.actuator.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+			assertThat(this.actuator.get("/actuator/health/responder").body()).contains("\"DOWN\"", "EADDRINUSE");
+			assertThat(this.actuator.get("/actuator/prometheus").body()).contains("responder_listening{")
+				.containsPattern("(?m)^responder_listening\\{[^}]*\\} 0\\.0$");
+		}
+		HttpResponse<String> recovered = this.actuator.post("/actuator/responder/restart",
+				"{\"port\": " + this.port + "}");
+		assertThat(recovered.statusCode()).isEqualTo(200);
+		assertThat(Actuator.json(recovered).get("lastError").isNull()).isTrue();
+		assertThat(this.actuator.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
+	}
+
+	@Test
+	void unknownActionIsNotFound() {
+		assertThat(this.actuator.post("/actuator/responder/stop", "{}").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void healthHasTheResponderAndProbeGroups() {
+		HttpResponse<String> health = this.actuator.get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		JsonNode body = Actuator.json(health);
+		assertThat(body.at("/components/responder/status").asString()).isEqualTo("UP");
+		assertThat(body.at("/components/responder/details/state").asString()).isEqualTo("LISTENING");
+		JsonNode readiness = Actuator.json(this.actuator.get("/actuator/health/readiness"));
+		assertThat(names(readiness.get("components"))).contains("responder", "readinessState");
+		assertThat(this.actuator.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void prometheusExportsTheResponderMeters() {
+		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
+		String scrape = this.actuator.get("/actuator/prometheus").body();
+		assertThat(scrape).contains("# HELP responder_connections_accepted_total ",
+				"# TYPE responder_connections_accepted_total counter", "# TYPE responder_connections_completed_total counter",
+				"# TYPE responder_connections_active gauge", "# TYPE responder_written_bytes_total counter",
+				"# TYPE responder_listening gauge", "# TYPE responder_restarts_total counter")
+			.containsPattern("responder_connections_failed_total\\{[^}]*reason=\"timeout\"")
+			.containsPattern("responder_restarts_total\\{[^}]*outcome=\"succeeded\"")
+			.containsPattern("(?m)^responder_listening\\{[^}]*\\} 1\\.0$");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode connections = this.actuator.responder().get("connections");
+			String text = this.actuator.get("/actuator/prometheus").body();
+			assertThat(text).containsPattern("(?m)^responder_connections_accepted_total\\{[^}]*\\} "
+					+ connections.get("accepted").asLong() + "\\.0$");
+		});
+	}
+
+	@Test
+	void exposesOnlyTheOperatorsEndpoints() {
+		JsonNode links = Actuator.json(this.actuator.get("/actuator")).get("_links");
+		assertThat(names(links)).allMatch((name) -> Set
+			.of("self", "health", "health-path", "info", "responder", "responder-action", "metrics",
+					"metrics-requiredMetricName", "prometheus")
+			.contains(name), "one of health, info, responder, metrics, prometheus")
+			.contains("responder", "prometheus");
+		assertThat(this.actuator.get("/actuator/env").statusCode()).isEqualTo(404);
+	}
+
+	private static Set<String> names(JsonNode node) {
+		return Set.copyOf(node.propertyNames());
+	}
+
+}

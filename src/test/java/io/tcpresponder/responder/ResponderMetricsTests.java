@@ -1,0 +1,60 @@
+package io.tcpresponder.responder;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The meters read the responder's counts.
+ */
+class ResponderMetricsTests {
+
+	private final TcpResponder responder = new TcpResponder(new ListenerSettings(null, 0, true, 32), "hello\n",
+			Duration.ofSeconds(5));
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	@AfterEach
+	void stop() {
+		this.responder.stop(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void metersFollowConnectionsAndRestarts() {
+		new ResponderMetrics(this.responder).bindTo(this.registry);
+		assertThat(this.registry.get("responder.listening").gauge().value()).isZero();
+		this.responder.start();
+		for (int i = 0; i < 3; i++) {
+			assertThat(Clients.fetch(this.responder.settings().port())).isEqualTo("hello\n");
+		}
+		this.responder.restart((settings) -> settings);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.registry.get("responder.connections.completed").functionCounter().count() == 3);
+		assertThat(this.registry.get("responder.connections.accepted").functionCounter().count()).isEqualTo(3);
+		assertThat(this.registry.get("responder.connections.active").gauge().value()).isZero();
+		assertThat(this.registry.get("responder.written").functionCounter().count()).isEqualTo(18);
+		assertThat(this.registry.get("responder.restarts").tag("outcome", "succeeded").functionCounter().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("responder.restarts").tag("outcome", "failed").functionCounter().count()).isZero();
+		assertThat(this.registry.get("responder.connections.failed").functionCounters()).hasSize(4)
+			.allMatch((counter) -> counter.count() == 0);
+		assertThat(this.registry.get("responder.listening").gauge().value()).isEqualTo(1);
+	}
+
+	@Test
+	void everyMeterIsDescribedAndHasOneSetOfTags() {
+		new ResponderMetrics(this.responder).bindTo(this.registry);
+		for (Meter meter : this.registry.getMeters()) {
+			assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank();
+			assertThat(meter.getId().getName()).startsWith("responder.");
+		}
+		assertThat(this.registry.get("responder.written").functionCounter().getId().getBaseUnit()).isEqualTo("bytes");
+	}
+
+}

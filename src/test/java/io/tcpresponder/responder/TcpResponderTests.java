@@ -1,0 +1,359 @@
+package io.tcpresponder.responder;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The responder against real sockets on loopback, without Spring around it.
+ */
+class TcpResponderTests {
+
+	private static final String LINE = "I sent sth to client!\n";
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private final List<TcpResponder> responders = new ArrayList<>();
+
+	private final ExecutorService clients = Executors.newFixedThreadPool(32);
+
+	@AfterEach
+	void stop() {
+		this.clients.shutdownNow();
+		this.responders.forEach((responder) -> responder.stop(Duration.ofSeconds(1)));
+	}
+
+	@Test
+	void everyConcurrentClientGetsTheLineThenEndOfStream() throws Exception {
+		TcpResponder responder = start(true, LINE);
+		int port = responder.settings().port();
+		List<Future<String>> replies = new ArrayList<>();
+		for (int i = 0; i < 400; i++) {
+			replies.add(this.clients.submit(() -> Clients.fetch(port)));
+		}
+		for (Future<String> reply : replies) {
+			assertThat(reply.get()).isEqualTo(LINE);
+		}
+		awaitEnded(responder, 400);
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(400, 0, 400, 0));
+		assertThat(responder.counts().bytesWritten()).isEqualTo(400L * LINE.length());
+	}
+
+	@Test
+	void portZeroPicksAFreePortAndReportsIt() {
+		TcpResponder responder = start(true, LINE);
+		assertThat(responder.settings().port()).isPositive();
+		assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
+		assertThat(Clients.fetch(responder.settings().port())).isEqualTo(LINE);
+	}
+
+	@Test
+	void restartWithReuseAddressBindsOverTimeWait() {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(true, LINE);
+		int port = serveAndAwaitTimeWait(responder, 20);
+		assertThat(responder.restart((settings) -> settings)).isTrue();
+		assertThat(KernelSockets.count("time-wait", port)).as("TIME_WAIT sockets bound over").isPositive();
+		assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
+		assertThat(responder.settings().port()).isEqualTo(port);
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		assertThat(responder.counts().restarts(true)).isEqualTo(1);
+	}
+
+	@Test
+	void restartWithoutReuseAddressFailsWhileTimeWaitSocketsExist() {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(true, LINE);
+		int port = serveAndAwaitTimeWait(responder, 20);
+		assertThat(responder.restart((settings) -> new ListenerSettings(settings.address(), settings.port(), false,
+				settings.backlog())))
+			.isFalse();
+		assertThat(KernelSockets.count("time-wait", port)).isPositive();
+		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
+		assertThat(responder.status().lastError())
+			.isEqualTo(new KernelError("EADDRINUSE", "Address already in use"));
+		assertThat(responder.settings().reuseAddress()).isFalse();
+		assertThat(responder.counts().restarts(false)).isEqualTo(1);
+		// The TIME_WAIT sockets were left by a listener with the option on: turning it on again binds.
+		assertThat(responder.restart((settings) -> new ListenerSettings(settings.address(), settings.port(), true,
+				settings.backlog())))
+			.isTrue();
+		assertThat(responder.status().lastError()).isNull();
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+	}
+
+	@Test
+	void timeWaitLeftByAListenerWithoutReuseAddressBlocksEvenAListenerWithIt() {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(false, LINE);
+		int port = serveAndAwaitTimeWait(responder, 20);
+		assertThat(responder.restart((settings) -> new ListenerSettings(settings.address(), settings.port(), true,
+				settings.backlog())))
+			.isFalse();
+		assertThat(KernelSockets.count("time-wait", port)).isPositive();
+		assertThat(responder.status().lastError().code()).isEqualTo("EADDRINUSE");
+		assertThat(responder.settings().reuseAddress()).isTrue();
+	}
+
+	@Test
+	void portHeldByAnotherSocketFailsThenBindsOnceFree() throws IOException {
+		ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		int port = holder.getLocalPort();
+		TcpResponder responder = responder(new ListenerSettings(null, port, true, 32), LINE, Duration.ofSeconds(5));
+		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
+			.withMessageContaining("EADDRINUSE");
+		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
+		assertThat(responder.status().lastError()).isEqualTo(new KernelError("EADDRINUSE", "Address already in use"));
+		assertThat(responder.restart((settings) -> settings)).isFalse();
+		holder.close();
+		assertThat(responder.restart((settings) -> settings)).isTrue();
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		assertThat(responder.counts().restarts(false)).isEqualTo(1);
+		assertThat(responder.counts().restarts(true)).isEqualTo(1);
+	}
+
+	@Test
+	void clientThatNeverReadsTimesOutWithoutHoldingUpOthers() throws Exception {
+		String line = largeLine();
+		TcpResponder responder = responder(new ListenerSettings(null, 0, true, 32), line, Duration.ofMillis(500));
+		responder.start();
+		int port = responder.settings().port();
+		try (Socket silent = Clients.connect(port)) {
+			await().atMost(WAIT).until(() -> responder.counts().accepted() == 1);
+			for (int i = 0; i < 3; i++) {
+				assertThat(Clients.fetch(port)).isEqualTo(line);
+			}
+			await().atMost(WAIT).until(() -> responder.counts().failed(FailureReason.TIMEOUT) == 1);
+			assertThatExceptionOfType(SocketException.class).as("a reset, never a clean end after part of the line")
+				.isThrownBy(() -> Clients.readAll(silent.getInputStream()));
+		}
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 3, 1));
+	}
+
+	@Test
+	void clientThatFloodsDataStillGetsTheLineAndOthersAreServed() throws Exception {
+		TcpResponder responder = start(true, LINE);
+		int port = responder.settings().port();
+		try (Socket flooder = Clients.connect(port)) {
+			Future<Long> sent = this.clients.submit(() -> flood(flooder.getOutputStream(), 16 << 20));
+			assertThat(Clients.fetch(port)).isEqualTo(LINE);
+			assertThat(sent.get()).as("bytes flooded before the server's reset").isLessThan(16L << 20);
+			assertThat(new String(Clients.readAll(flooder.getInputStream()).toByteArray(), StandardCharsets.UTF_8))
+				.isEqualTo(LINE);
+		}
+		catch (SocketException ex) {
+			// The server's reset may also reach the reader first; the counts below still hold.
+		}
+		awaitEnded(responder, 2);
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+	}
+
+	@Test
+	void clientsThatResetAtOnceAreCountedAndOthersServed() throws Exception {
+		TcpResponder responder = start(true, LINE);
+		int port = responder.settings().port();
+		for (int i = 0; i < 200; i++) {
+			Socket socket = Clients.connect(port);
+			socket.setSoLinger(true, 0);
+			socket.close();
+		}
+		awaitEnded(responder, 200);
+		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+		assertThat(counts.completed() + counts.failed()).isEqualTo(200);
+		assertThat(responder.counts().failed(FailureReason.ERROR)).isZero();
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+	}
+
+	@Test
+	void halfClosedClientGetsTheLine() throws IOException {
+		TcpResponder responder = start(true, LINE);
+		try (Socket socket = Clients.connect(responder.settings().port())) {
+			socket.shutdownOutput();
+			assertThat(Clients.readToEnd(socket)).isEqualTo(LINE);
+		}
+	}
+
+	@Test
+	void stopResetsWritesStillPendingAfterTheShutdownTimeout() throws Exception {
+		String line = largeLine();
+		TcpResponder responder = responder(new ListenerSettings(null, 0, true, 32), line, Duration.ofMinutes(1));
+		responder.start();
+		try (Socket silent = Clients.connect(responder.settings().port())) {
+			await().atMost(WAIT).until(() -> responder.counts().accepted() == 1);
+			responder.stop(Duration.ofMillis(200));
+			assertThat(responder.counts().failed(FailureReason.SHUTDOWN)).isEqualTo(1);
+			assertThat(responder.status().state()).isEqualTo(ResponderState.STOPPED);
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> Clients.readAll(silent.getInputStream()));
+		}
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(1, 0, 0, 1));
+	}
+
+	@Test
+	void stopUnderLoadNeverSendsAPartialLine() throws Exception {
+		TcpResponder responder = start(true, LINE);
+		int port = responder.settings().port();
+		AtomicBoolean running = new AtomicBoolean(true);
+		List<Future<int[]>> workers = new ArrayList<>();
+		for (int i = 0; i < 16; i++) {
+			workers.add(this.clients.submit(() -> hammer(port, running)));
+		}
+		await().atMost(WAIT).until(() -> responder.counts().accepted() > 500);
+		responder.stop(Duration.ofSeconds(5));
+		running.set(false);
+		int whole = 0;
+		for (Future<int[]> worker : workers) {
+			int[] outcome = worker.get();
+			assertThat(outcome[1]).as("partial lines").isZero();
+			whole += outcome[0];
+		}
+		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+		assertThat(counts.active()).isZero();
+		assertThat(counts.completed()).isEqualTo(whole);
+		assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed());
+	}
+
+	@Test
+	void concurrentRestartsLeaveExactlyOneListenerAndNoLeak() throws Exception {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(true, LINE);
+		int port = responder.settings().port();
+		for (int i = 0; i < 10; i++) {
+			responder.restart((settings) -> settings);
+		}
+		long fds = openFileDescriptors();
+		List<CompletableFuture<Void>> callers = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			callers.add(CompletableFuture.runAsync(() -> {
+				for (int j = 0; j < 25; j++) {
+					responder.restart((settings) -> settings);
+				}
+			}, this.clients));
+		}
+		CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get();
+		assertThat(responder.counts().restarts(true)).isEqualTo(210);
+		assertThat(KernelSockets.count("listening", port)).isEqualTo(1);
+		assertThat(acceptorThreads()).isEqualTo(1);
+		assertThat(openFileDescriptors()).isEqualTo(fds);
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+	}
+
+	private TcpResponder start(boolean reuseAddress, String line) {
+		TcpResponder responder = responder(new ListenerSettings(null, 0, reuseAddress, 32), line,
+				Duration.ofSeconds(5));
+		responder.start();
+		return responder;
+	}
+
+	private TcpResponder responder(ListenerSettings settings, String line, Duration writeTimeout) {
+		TcpResponder responder = new TcpResponder(settings, line, writeTimeout);
+		this.responders.add(responder);
+		return responder;
+	}
+
+	private int serveAndAwaitTimeWait(TcpResponder responder, int clients) {
+		int port = responder.settings().port();
+		for (int i = 0; i < clients; i++) {
+			assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		}
+		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= clients);
+		return port;
+	}
+
+	private static void awaitEnded(TcpResponder responder, long accepted) {
+		await().atMost(WAIT).untilAsserted(() -> {
+			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+			assertThat(counts.accepted()).isEqualTo(accepted);
+			assertThat(counts.active()).isZero();
+		});
+	}
+
+	/**
+	 * Connects again and again until told to stop.
+	 * @return clients that got the whole line, and clients that got part of it
+	 */
+	private static int[] hammer(int port, AtomicBoolean running) {
+		int whole = 0;
+		int partial = 0;
+		while (running.get()) {
+			try (Socket socket = Clients.connect(port)) {
+				ByteArrayOutputStream received = new ByteArrayOutputStream();
+				try {
+					received = Clients.readAll(socket.getInputStream());
+				}
+				catch (SocketException ex) {
+					// A reset: whatever came before it is judged below.
+				}
+				String text = received.toString(StandardCharsets.UTF_8);
+				if (text.equals(LINE)) {
+					whole++;
+				}
+				else if (!text.isEmpty()) {
+					partial++;
+				}
+			}
+			catch (ConnectException ex) {
+				// The listener is gone.
+			}
+			catch (IOException ex) {
+				// Reset while connecting: nothing was received.
+			}
+		}
+		return new int[] { whole, partial };
+	}
+
+	private static long flood(OutputStream out, long limit) {
+		byte[] chunk = new byte[64 * 1024];
+		long sent = 0;
+		try {
+			while (sent < limit) {
+				out.write(chunk);
+				sent += chunk.length;
+			}
+		}
+		catch (IOException ex) {
+			// The server closed with our data unread, so the kernel reset the connection.
+		}
+		return sent;
+	}
+
+	private static String largeLine() {
+		// Far more than loopback's socket buffers hold, so that a client that does not read holds the write.
+		return "x".repeat(48 << 20) + "\n";
+	}
+
+	private static long openFileDescriptors() throws IOException {
+		try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+			return fds.count();
+		}
+	}
+
+	private static long acceptorThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith("responder-acceptor") && thread.isAlive())
+			.count();
+	}
+
+}
