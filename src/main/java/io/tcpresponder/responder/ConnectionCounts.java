@@ -21,6 +21,8 @@ final class ConnectionCounts {
 
 	private final AtomicLong bytesWritten = new AtomicLong();
 
+	private final AtomicLong clientCloseTimeouts = new AtomicLong();
+
 	private final AtomicLong restartsSucceeded = new AtomicLong();
 
 	private final AtomicLong restartsFailed = new AtomicLong();
@@ -43,6 +45,10 @@ final class ConnectionCounts {
 	void onFailed(FailureReason reason, long bytes) {
 		this.bytesWritten.addAndGet(bytes);
 		this.failed.get(reason).incrementAndGet();
+	}
+
+	void onClientCloseTimeout() {
+		this.clientCloseTimeouts.incrementAndGet();
 	}
 
 	void onRestart(boolean succeeded) {
@@ -76,6 +82,10 @@ final class ConnectionCounts {
 
 	long bytesWritten() {
 		return this.bytesWritten.get();
+	}
+
+	long clientCloseTimeouts() {
+		return this.clientCloseTimeouts.get();
 	}
 
 	long restarts(boolean succeeded) {

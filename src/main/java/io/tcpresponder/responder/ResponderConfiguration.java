@@ -13,7 +13,8 @@ class ResponderConfiguration {
 
 	@Bean
 	TcpResponder tcpResponder(ResponderProperties properties) {
-		return new TcpResponder(properties.listenerSettings(), properties.message(), properties.writeTimeout());
+		return new TcpResponder(properties.listenerSettings(), properties.message(), properties.closeMode(),
+				properties.writeTimeout(), properties.clientCloseTimeout());
 	}
 
 	@Bean

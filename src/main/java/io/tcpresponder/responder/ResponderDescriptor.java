@@ -15,13 +15,14 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param port the bound port, or the port to bind when not listening
  * @param reuseAddress the SO_REUSEADDR option of the listener
  * @param backlog the listen backlog
+ * @param closeMode which side closes first
  * @param since when the current state began
  * @param lastError why the last bind failed; {@code null} once a bind succeeds
  * @param connections connection counts over the life of the process
  * @param restarts restart counts over the life of the process
  */
 record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, int backlog,
-		Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
+		String closeMode, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
 		ConnectionCounts.Snapshot connections, Restarts restarts) implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder) {
@@ -29,7 +30,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
 		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),
-				settings.reuseAddress(), settings.backlog(), status.since(), status.lastError(), counts.snapshot(),
+				settings.reuseAddress(), settings.backlog(), responder.closeMode().value(), status.since(), status.lastError(), counts.snapshot(),
 				new Restarts(counts.restarts(true), counts.restarts(false)));
 	}
 

@@ -33,6 +33,9 @@ class ResponderMetrics implements MeterBinder {
 					.tag("reason", reason.tag())
 				.register(registry);
 		}
+		FunctionCounter.builder("responder.connections.client.close.timeouts", counts, ConnectionCounts::clientCloseTimeouts)
+			.description("Connections in client-first mode closed by the server because the client did not close in time")
+			.register(registry);
 		Gauge.builder("responder.connections.active", counts, ConnectionCounts::active)
 			.description("Connections accepted and not yet ended")
 			.register(registry);

@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param reuseAddress whether the listener sets SO_REUSEADDR; it is always set explicitly, since the JDK turns it on
  * by default on Linux.
  * @param message line written to every client before the server closes the connection, as UTF-8.
+ * @param closeMode which side closes first: {@code server-first} (TIME_WAIT on the server's port, the classic
+ * behaviour) or {@code client-first} (the server waits for the client to close, and TIME_WAIT lands on the client).
+ * @param clientCloseTimeout in {@code client-first} mode, how long to wait for the client to close before the server
+ * closes anyway.
  * @param shutdownTimeout how long connections still being written may take to finish when the responder stops,
  * before they are reset and counted failed.
  * @param writeTimeout how long writing the message to one client may take before the connection is reset and
@@ -38,6 +42,8 @@ record ResponderProperties(
 		@DefaultValue("32") @Min(1) @Max(65535) int backlog,
 		@DefaultValue("true") boolean reuseAddress,
 		@DefaultValue("I sent sth to client!\n") @NotEmpty String message,
+		@DefaultValue("server-first") CloseMode closeMode,
+		@DefaultValue("5s") @DurationMin(millis = 1) Duration clientCloseTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration shutdownTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration writeTimeout,
 		@DefaultValue("false") boolean failFast) {

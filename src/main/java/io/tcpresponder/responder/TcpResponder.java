@@ -29,7 +29,7 @@ final class TcpResponder {
 	/**
 	 * Lines up to this size are written by one blocking write on the accept thread: it is below Linux's smallest
 	 * send buffer, so on a new connection such a write returns at once, whatever the client does. Longer lines go
-	 * through {@link PendingWrites}.
+	 * through {@link PendingConnections}.
 	 */
 	static final int INLINE_WRITE_LIMIT = 4096;
 
@@ -39,7 +39,9 @@ final class TcpResponder {
 
 	private final ConnectionCounts counts = new ConnectionCounts();
 
-	private final PendingWrites pendingWrites;
+	private final CloseMode closeMode;
+
+	private final PendingConnections pending;
 
 	private final Object lifecycleLock = new Object();
 
@@ -49,12 +51,14 @@ final class TcpResponder {
 
 	private @Nullable Listener listener;
 
-	TcpResponder(ListenerSettings settings, String message, Duration writeTimeout) {
+	TcpResponder(ListenerSettings settings, String message, CloseMode closeMode, Duration writeTimeout,
+			Duration clientCloseTimeout) {
 		byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
 		// A direct buffer is written without the JDK copying it into a temporary one first.
 		this.line = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
 		this.settings = settings;
-		this.pendingWrites = new PendingWrites(this.counts, writeTimeout);
+		this.closeMode = closeMode;
+		this.pending = new PendingConnections(this.counts, writeTimeout, clientCloseTimeout);
 	}
 
 	/**
@@ -100,7 +104,7 @@ final class TcpResponder {
 			closeListener();
 			setStatus(ResponderState.STOPPED, null);
 		}
-		this.pendingWrites.drain(timeout);
+		this.pending.drain(timeout);
 	}
 
 	ListenerSettings settings() {
@@ -115,8 +119,8 @@ final class TcpResponder {
 		return this.counts;
 	}
 
-	int messageLength() {
-		return this.line.limit();
+	CloseMode closeMode() {
+		return this.closeMode;
 	}
 
 	private void bind() {
@@ -163,16 +167,17 @@ final class TcpResponder {
 				connection.configureBlocking(false);
 			}
 			connection.write(line);
-			if (line.hasRemaining()) {
+			boolean awaitClientClose = this.closeMode == CloseMode.CLIENT_FIRST;
+			if (line.hasRemaining() || awaitClientClose) {
 				connection.configureBlocking(false);
-				this.pendingWrites.add(connection, line);
+				this.pending.add(connection, line, awaitClientClose);
 				return;
 			}
 			connection.close();
 			this.counts.onCompleted(line.position());
 		}
 		catch (IOException | RuntimeException ex) {
-			PendingWrites.abort(connection);
+			PendingConnections.abort(connection);
 			this.counts.onFailed(FailureReason.of(ex), line.position());
 		}
 	}

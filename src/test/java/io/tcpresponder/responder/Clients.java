@@ -32,6 +32,32 @@ final class Clients {
 		}
 	}
 
+	/**
+	 * Connects, reads one line, and closes first, as a client of {@code client-first} mode does.
+	 * @param port the responder's port
+	 * @return the line, with its newline
+	 */
+	static String fetchLineAndClose(int port) {
+		try (Socket socket = connect(port)) {
+			return readLine(socket);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static String readLine(Socket socket) throws IOException {
+		ByteArrayOutputStream line = new ByteArrayOutputStream();
+		InputStream in = socket.getInputStream();
+		for (int b; (b = in.read()) != -1;) {
+			line.write(b);
+			if (b == '\n') {
+				break;
+			}
+		}
+		return line.toString(StandardCharsets.UTF_8);
+	}
+
 	static Socket connect(int port) throws IOException {
 		Socket socket = new Socket();
 		socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);

@@ -30,14 +30,28 @@ final class KernelSockets {
 	}
 
 	/**
-	 * Counts the sockets in a state whose local port is the given one.
+	 * Counts the sockets in a state whose local port is the given one: the server's side of its connections.
 	 * @param state a state filter of ss, such as {@code time-wait} or {@code listening}
 	 * @param port the local port
 	 * @return the number of such sockets
 	 */
 	static long count(String state, int port) {
+		return count(state, "sport", port);
+	}
+
+	/**
+	 * Counts the sockets in a state whose remote port is the given one: the clients' side of their connections.
+	 * @param state a state filter of ss, such as {@code time-wait}
+	 * @param port the remote port
+	 * @return the number of such sockets
+	 */
+	static long countToPort(String state, int port) {
+		return count(state, "dport", port);
+	}
+
+	private static long count(String state, String portFilter, int port) {
 		try {
-			Process process = new ProcessBuilder(SS.toString(), "-H", "-t", "-a", "-n", "state", state, "sport", "=",
+			Process process = new ProcessBuilder(SS.toString(), "-H", "-t", "-a", "-n", "state", state, portFilter, "=",
 					":" + port)
 				.redirectErrorStream(true)
 				.start();

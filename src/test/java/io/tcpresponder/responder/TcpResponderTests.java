@@ -266,7 +266,8 @@ class TcpResponderTests {
 	}
 
 	private TcpResponder responder(ListenerSettings settings, String line, Duration writeTimeout) {
-		TcpResponder responder = new TcpResponder(settings, line, writeTimeout);
+		TcpResponder responder = new TcpResponder(settings, line, CloseMode.SERVER_FIRST, writeTimeout,
+				Duration.ofSeconds(5));
 		this.responders.add(responder);
 		return responder;
 	}

@@ -1,0 +1,29 @@
+package io.tcpresponder.responder;
+
+import java.util.Locale;
+
+/**
+ * Which side closes a connection first, and so which side keeps its TIME_WAIT socket.
+ */
+enum CloseMode {
+
+	/**
+	 * Write the line, then close: the classic server, whose port collects the TIME_WAIT sockets.
+	 */
+	SERVER_FIRST,
+
+	/**
+	 * Write the line, then wait for the client to close (up to {@code responder.client-close-timeout}): TIME_WAIT
+	 * lands on the client, and the server's port stays clean.
+	 */
+	CLIENT_FIRST;
+
+	/**
+	 * The name as configuration writes it.
+	 * @return {@code server-first} or {@code client-first}
+	 */
+	String value() {
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+}

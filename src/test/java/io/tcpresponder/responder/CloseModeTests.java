@@ -1,0 +1,92 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Where TIME_WAIT lands in each close mode, with the kernel as witness.
+ */
+class CloseModeTests {
+
+	private static final String LINE = "I sent sth to client!\n";
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private TcpResponder responder;
+
+	@BeforeEach
+	void kernelCanBeAsked() {
+		KernelSockets.assumeAvailable();
+	}
+
+	@AfterEach
+	void stop() {
+		this.responder.stop(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void serverFirstLeavesTimeWaitOnTheServersPort() {
+		int port = start(CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		for (int i = 0; i < 20; i++) {
+			assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		}
+		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= 20);
+		assertThat(KernelSockets.countToPort("time-wait", port)).as("clients' TIME_WAIT").isZero();
+	}
+
+	@Test
+	void clientFirstLeavesTimeWaitOnTheClientsAndTheServersPortClean() {
+		int port = start(CloseMode.CLIENT_FIRST, Duration.ofSeconds(5));
+		for (int i = 0; i < 20; i++) {
+			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
+		}
+		await().atMost(WAIT).until(() -> this.responder.counts().completed() == 20);
+		await().atMost(WAIT).until(() -> KernelSockets.countToPort("time-wait", port) >= 20);
+		assertThat(KernelSockets.count("time-wait", port)).as("server's TIME_WAIT").isZero();
+		assertThat(this.responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0));
+		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();
+	}
+
+	@Test
+	void clientFirstClosesAnywayWhenTheClientDoesNotCloseInTime() throws IOException {
+		int port = start(CloseMode.CLIENT_FIRST, Duration.ofMillis(300));
+		try (Socket lingering = Clients.connect(port)) {
+			assertThat(Clients.readLine(lingering)).isEqualTo(LINE);
+			assertThat(this.responder.counts().active()).isEqualTo(1);
+			assertThat(Clients.readToEnd(lingering)).as("end of stream once the server gives up").isEmpty();
+		}
+		await().atMost(WAIT).until(() -> this.responder.counts().completed() == 1);
+		assertThat(this.responder.counts().clientCloseTimeouts()).isEqualTo(1);
+		assertThat(this.responder.counts().failed()).isZero();
+	}
+
+	@Test
+	void clientFirstKeepsServingWhileClientsLinger() throws IOException {
+		int port = start(CloseMode.CLIENT_FIRST, Duration.ofSeconds(30));
+		try (Socket lingering = Clients.connect(port)) {
+			assertThat(Clients.readLine(lingering)).isEqualTo(LINE);
+			for (int i = 0; i < 5; i++) {
+				assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
+			}
+			await().atMost(WAIT).until(() -> this.responder.counts().completed() == 5);
+			assertThat(this.responder.counts().active()).isEqualTo(1);
+		}
+		await().atMost(WAIT).until(() -> this.responder.counts().completed() == 6);
+	}
+
+	private int start(CloseMode closeMode, Duration clientCloseTimeout) {
+		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, 32), LINE, closeMode,
+				Duration.ofSeconds(5), clientCloseTimeout);
+		this.responder.start();
+		return this.responder.settings().port();
+	}
+
+}
