@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.support.Actuator;
+import io.tcpresponder.support.Clients;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

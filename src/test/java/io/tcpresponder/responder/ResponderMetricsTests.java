@@ -1,5 +1,6 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.support.Clients;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.Meter;

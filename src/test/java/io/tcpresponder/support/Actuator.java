@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The service's HTTP side as curl sees it.
  */
-final class Actuator {
+public final class Actuator {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -22,21 +22,21 @@ final class Actuator {
 
 	private final String base;
 
-	Actuator(int port) {
+	public Actuator(int port) {
 		this.base = "http://127.0.0.1:" + port;
 	}
 
-	HttpResponse<String> get(String path) {
+	public HttpResponse<String> get(String path) {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path)).GET());
 	}
 
-	HttpResponse<String> post(String path, String body) {
+	public HttpResponse<String> post(String path, String body) {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body)));
 	}
 
-	JsonNode responder() {
+	public JsonNode responder() {
 		HttpResponse<String> response = get("/actuator/responder");
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException("GET /actuator/responder answered " + response.statusCode());
@@ -44,7 +44,7 @@ final class Actuator {
 		return json(response);
 	}
 
-	static JsonNode json(HttpResponse<String> response) {
+	public static JsonNode json(HttpResponse<String> response) {
 		return json.readTree(response.body());
 	}
 

@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Assumptions;
  * The kernel's table of TCP sockets, read with {@code ss} from iproute2, as an operator would: an independent
  * witness of what the responder did to its port.
  */
-final class KernelSockets {
+public final class KernelSockets {
 
 	private static final Path SS = Path.of("/usr/bin/ss");
 
@@ -23,7 +23,7 @@ final class KernelSockets {
 	/**
 	 * Skips the calling test where {@code ss} is missing, except on CI, where it must be installed.
 	 */
-	static void assumeAvailable() {
+	public static void assumeAvailable() {
 		if (!Files.isExecutable(SS) && !"true".equals(System.getenv("CI"))) {
 			Assumptions.abort("/usr/bin/ss (Debian's iproute2) is not installed: the kernel cannot be asked");
 		}
@@ -35,7 +35,7 @@ final class KernelSockets {
 	 * @param port the local port
 	 * @return the number of such sockets
 	 */
-	static long count(String state, int port) {
+	public static long count(String state, int port) {
 		return count(state, "sport", port);
 	}
 
@@ -45,7 +45,7 @@ final class KernelSockets {
 	 * @param port the remote port
 	 * @return the number of such sockets
 	 */
-	static long countToPort(String state, int port) {
+	public static long countToPort(String state, int port) {
 		return count(state, "dport", port);
 	}
 

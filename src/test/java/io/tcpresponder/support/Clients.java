@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * TCP clients as users run them: connect on loopback, read until the server closes, close.
  */
-final class Clients {
+public final class Clients {
 
-	static final int TIMEOUT_MILLIS = 10_000;
+	public static final int TIMEOUT_MILLIS = 10_000;
 
 	private Clients() {
 	}
@@ -23,7 +23,7 @@ final class Clients {
 	 * @param port the responder's port
 	 * @return what the server sent
 	 */
-	static String fetch(int port) {
+	public static String fetch(int port) {
 		try (Socket socket = connect(port)) {
 			return readToEnd(socket);
 		}
@@ -37,7 +37,7 @@ final class Clients {
 	 * @param port the responder's port
 	 * @return the line, with its newline
 	 */
-	static String fetchLineAndClose(int port) {
+	public static String fetchLineAndClose(int port) {
 		try (Socket socket = connect(port)) {
 			return readLine(socket);
 		}
@@ -46,7 +46,7 @@ final class Clients {
 		}
 	}
 
-	static String readLine(Socket socket) throws IOException {
+	public static String readLine(Socket socket) throws IOException {
 		ByteArrayOutputStream line = new ByteArrayOutputStream();
 		InputStream in = socket.getInputStream();
 		for (int b; (b = in.read()) != -1;) {
@@ -58,14 +58,14 @@ final class Clients {
 		return line.toString(StandardCharsets.UTF_8);
 	}
 
-	static Socket connect(int port) throws IOException {
+	public static Socket connect(int port) throws IOException {
 		Socket socket = new Socket();
 		socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
 		socket.setSoTimeout(TIMEOUT_MILLIS);
 		return socket;
 	}
 
-	static String readToEnd(Socket socket) throws IOException {
+	public static String readToEnd(Socket socket) throws IOException {
 		return readAll(socket.getInputStream()).toString(StandardCharsets.UTF_8);
 	}
 
@@ -75,7 +75,7 @@ final class Clients {
 	 * @return the bytes read
 	 * @throws IOException as the stream throws it
 	 */
-	static ByteArrayOutputStream readAll(InputStream in) throws IOException {
+	public static ByteArrayOutputStream readAll(InputStream in) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		byte[] buffer = new byte[64 * 1024];
 		for (int n; (n = in.read(buffer)) != -1;) {
