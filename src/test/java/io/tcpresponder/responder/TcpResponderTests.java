@@ -255,7 +255,7 @@ class TcpResponderTests {
 		CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get();
 		assertThat(responder.counts().restarts(true)).isEqualTo(210);
 		assertThat(KernelSockets.count("listening", port)).isEqualTo(1);
-		assertThat(acceptorThreads()).isEqualTo(1);
+		assertThat(acceptorThreads(port)).isEqualTo(1);
 		assertThat(openFileDescriptors()).isEqualTo(fds);
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 	}
@@ -351,11 +351,11 @@ class TcpResponderTests {
 		}
 	}
 
-	private static long acceptorThreads() {
+	private static long acceptorThreads(int port) {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
-			.filter((thread) -> thread.getName().startsWith("responder-acceptor") && thread.isAlive())
+			.filter((thread) -> thread.getName().equals("responder-acceptor-" + port) && thread.isAlive())
 			.count();
 	}
 
