@@ -8,6 +8,8 @@ import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,10 +25,13 @@ class PromtoolCheckMetricsTests {
 	@LocalServerPort
 	private int httpPort;
 
+	@Autowired
+	private SecurityProperties security;
+
 	@Test
 	void expositionHasNoFindings() throws IOException, InterruptedException {
 		PrometheusTools.assumeInstalled(PrometheusTools.PROMTOOL);
-		Actuator actuator = new Actuator(this.httpPort);
+		Actuator actuator = new Actuator(this.httpPort).asOperator(this.security);
 		Clients.fetch(actuator.responder().get("port").asInt());
 		actuator.post("/actuator/responder/restart", "{\"port\": 70000}");
 		String exposition = actuator.get("/actuator/prometheus").body();

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -34,13 +36,16 @@ class ResponderEndpointIntegrationTests {
 	@LocalServerPort
 	private int httpPort;
 
+	@Autowired
+	private SecurityProperties security;
+
 	private Actuator actuator;
 
 	private int port;
 
 	@BeforeEach
 	void listening() {
-		this.actuator = new Actuator(this.httpPort);
+		this.actuator = new Actuator(this.httpPort).asOperator(this.security);
 		JsonNode responder = this.actuator.responder();
 		assertThat(responder.get("state").asString()).isEqualTo("LISTENING");
 		this.port = responder.get("port").asInt();

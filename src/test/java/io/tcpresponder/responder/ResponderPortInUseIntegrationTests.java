@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,6 +32,9 @@ class ResponderPortInUseIntegrationTests {
 	@LocalServerPort
 	private int httpPort;
 
+	@Autowired
+	private SecurityProperties security;
+
 	@DynamicPropertySource
 	static void heldPort(DynamicPropertyRegistry registry) {
 		registry.add("responder.port", holder::getLocalPort);
@@ -42,7 +47,7 @@ class ResponderPortInUseIntegrationTests {
 
 	@Test
 	void failedAndNotReadyUntilARestartBindsOnceThePortIsFree() throws IOException {
-		Actuator actuator = new Actuator(this.httpPort);
+		Actuator actuator = new Actuator(this.httpPort).asOperator(this.security);
 		JsonNode failed = actuator.responder();
 		assertThat(failed.get("state").asString()).isEqualTo("FAILED");
 		assertThat(failed.get("port").asInt()).isEqualTo(holder.getLocalPort());

@@ -22,8 +22,36 @@ public final class Actuator {
 
 	private final String base;
 
+	private final String authorization;
+
 	public Actuator(int port) {
-		this.base = "http://127.0.0.1:" + port;
+		this("http://127.0.0.1:" + port, null);
+	}
+
+	private Actuator(String base, String authorization) {
+		this.base = base;
+		this.authorization = authorization;
+	}
+
+	/**
+	 * The same service, called with HTTP Basic credentials.
+	 * @param user the user name
+	 * @param password the password
+	 * @return a client that sends them
+	 */
+	public Actuator withBasicAuth(String user, String password) {
+		String credentials = java.util.Base64.getEncoder()
+			.encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		return new Actuator(this.base, "Basic " + credentials);
+	}
+
+	/**
+	 * The same service, called with the operator's credentials of the running application.
+	 * @param security the application's security properties
+	 * @return a client that sends them
+	 */
+	public Actuator asOperator(org.springframework.boot.security.autoconfigure.SecurityProperties security) {
+		return withBasicAuth(security.getUser().getName(), security.getUser().getPassword());
 	}
 
 	public HttpResponse<String> get(String path) {
@@ -49,6 +77,9 @@ public final class Actuator {
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
+		if (this.authorization != null) {
+			request.header("Authorization", this.authorization);
+		}
 		try {
 			return this.client.send(request.timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString());
