@@ -54,6 +54,10 @@ public final class KernelTcpView {
 
 	private long readings;
 
+	private long lastListeners;
+
+	private long lastLimit;
+
 	/**
 	 * Creates a view of this host's {@code /proc}.
 	 * @param refreshInterval how long a reading is kept before the tables are read again
@@ -136,13 +140,29 @@ public final class KernelTcpView {
 			for (TcpState state : TcpState.values()) {
 				states.put(state, tally.count(state));
 			}
-			long limit = (tally.count(TcpState.LISTEN) > 0) ? this.listenerLimit.applyAsLong(port) : 0;
+			long limit = listenerLimit(port, tally);
 			return new PortView(true, states, tally.acceptQueueDepth(), limit, listen.overflows(), listen.drops());
 		}
 		catch (IOException ex) {
 			logger.debug("Reading the kernel's socket tables failed", ex);
 			return PortView.unavailable();
 		}
+	}
+
+	/**
+	 * The accept queue limit of the port's listeners. It is kept while the same listeners are there: a listener's
+	 * limit is set when it starts listening, and reading it takes a process.
+	 */
+	private long listenerLimit(int port, SocketTableReader.Tally tally) {
+		if (tally.count(TcpState.LISTEN) == 0) {
+			return 0;
+		}
+		Reading last = this.last;
+		if (last == null || last.port != port || tally.listeners() != this.lastListeners || this.lastLimit == 0) {
+			this.lastLimit = this.listenerLimit.applyAsLong(port);
+			this.lastListeners = tally.listeners();
+		}
+		return this.lastLimit;
 	}
 
 	/**

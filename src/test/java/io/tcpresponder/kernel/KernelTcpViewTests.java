@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +73,26 @@ class KernelTcpViewTests {
 		assertThat(port.count(TcpState.LISTEN)).isZero();
 		assertThat(port.acceptQueueLimit()).isZero();
 		assertThat(limitReads).hasValue(0);
+	}
+
+	@Test
+	void readsTheAcceptQueueLimitAgainOnlyWhenTheListenersChange(@TempDir Path dir) throws IOException {
+		Path net = Files.createDirectories(dir.resolve("net"));
+		for (String table : List.of("tcp", "tcp6", "netstat")) {
+			Files.copy(FIXTURE_PROC.resolve("net").resolve(table), net.resolve(table));
+		}
+		AtomicInteger limitReads = new AtomicInteger();
+		KernelTcpView view = new KernelTcpView(dir, INTERVAL, this.clock::get, (port) -> limitReads.incrementAndGet());
+		assertThat(view.read(8095).acceptQueueLimit()).isOne();
+		this.clock.addAndGet(INTERVAL.toNanos());
+		assertThat(view.read(8095).acceptQueueLimit()).isOne();
+		assertThat(view.readings()).isEqualTo(2);
+		// The IPv4 listener is closed and another opened (another inode).
+		Path tcp = net.resolve("tcp");
+		Files.writeString(tcp, Files.readString(tcp).replace(" 20452 ", " 20999 "));
+		this.clock.addAndGet(INTERVAL.toNanos());
+		assertThat(view.read(8095).acceptQueueLimit()).isEqualTo(2);
+		assertThat(limitReads).hasValue(2);
 	}
 
 	@Test
