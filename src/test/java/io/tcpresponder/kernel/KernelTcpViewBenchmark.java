@@ -147,7 +147,8 @@ public final class KernelTcpViewBenchmark {
 				new Timer("cat /proc/net/tcp /proc/net/tcp6", () -> run("cat", "/proc/net/tcp", "/proc/net/tcp6")),
 				new Timer("KernelTcpView.read (uncached)", () -> view.read(port).count(TcpState.TIME_WAIT)),
 				new Timer("  of which the tables alone", () -> tablesOnly(tables, port)),
-				new Timer("OSHI getConnections()", () -> oshiTimeWait(oshi, port)));
+				new Timer("OSHI getConnections()", () -> oshiTimeWait(oshi, port)),
+				new Timer("ss, when the listeners change", () -> ListenerLimits.read(port)));
 		for (Timer timer : timers) {
 			timer.warmUp(3);
 		}
