@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The kernel's view of a TCP port, read from {@code /proc/net/tcp}, {@code /proc/net/tcp6} and
  * {@code /proc/net/netstat}: the port's sockets by state (a dual-stack listener's IPv4 clients are in
- * {@code tcp6}), its listeners' accept queue, and the host's listen overflow counters.
+ * {@code tcp6}), its listeners' accept queue, and the host's listen overflow counters. The accept queue limit is not
+ * in those tables; it is asked of {@code ss} when the port's listeners change (see {@link ListenerLimits}).
  *
  * <p>
  * The tables are read at most once per refresh interval, however many callers ask: a reading is kept with its port
