@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats;
@@ -240,10 +239,9 @@ public final class KernelTcpViewBenchmark {
 		}
 
 		void time() throws Exception {
-			LongSupplier clock = System::nanoTime;
-			long start = clock.getAsLong();
+			long start = System.nanoTime();
 			this.sink.addAndGet(this.work.run());
-			this.nanos.add(clock.getAsLong() - start);
+			this.nanos.add(System.nanoTime() - start);
 		}
 
 		double median() {

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntToLongFunction;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -47,10 +48,7 @@ class KernelTcpViewTests {
 	@Test
 	void readsAPortFromTheTables() {
 		AtomicInteger limitReads = new AtomicInteger();
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, (port) -> {
-			limitReads.incrementAndGet();
-			return 12;
-		});
+		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, countedLimit(limitReads, 12));
 		Map<TcpState, Long> states = new EnumMap<>(TcpState.class);
 		states.put(TcpState.LISTEN, 2L);
 		states.put(TcpState.ESTABLISHED, 4L);
@@ -64,10 +62,7 @@ class KernelTcpViewTests {
 	@Test
 	void aPortWithoutAListenerHasNoAcceptQueue() {
 		AtomicInteger limitReads = new AtomicInteger();
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, (port) -> {
-			limitReads.incrementAndGet();
-			return 12;
-		});
+		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, countedLimit(limitReads, 12));
 		PortView port = view.read(8091);
 		assertThat(port.count(TcpState.TIME_WAIT)).isEqualTo(2);
 		assertThat(port.count(TcpState.LISTEN)).isZero();
@@ -222,6 +217,13 @@ class KernelTcpViewTests {
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	private static IntToLongFunction countedLimit(AtomicInteger reads, long limit) {
+		return (port) -> {
+			reads.incrementAndGet();
+			return limit;
+		};
 	}
 
 	/**
