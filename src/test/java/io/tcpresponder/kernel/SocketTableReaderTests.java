@@ -1,0 +1,134 @@
+package io.tcpresponder.kernel;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+
+/**
+ * Tests of {@link SocketTableReader} on tables copied from {@code /proc/net} (under {@code kernel/proc/net}).
+ */
+class SocketTableReaderTests {
+
+	static final Path NET = Path.of("src/test/resources/kernel/proc/net");
+
+	private final SocketTableReader reader = new SocketTableReader();
+
+	@Test
+	void countsTheSocketsWhoseLocalPortIsThePort() throws IOException {
+		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		this.reader.count(NET.resolve("tcp"), 8095, tally);
+		assertThat(tally.count(TcpState.LISTEN)).isOne();
+		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(3);
+		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(2);
+		assertThat(tally.count(TcpState.CLOSE_WAIT)).isOne();
+		// The clients' ends (remote port 8095), one in FIN_WAIT2, are not the port's sockets.
+		assertThat(tally.count(TcpState.FIN_WAIT2)).isZero();
+		assertThat(tally.acceptQueueDepth()).isEqualTo(2);
+	}
+
+	@Test
+	void addsUpOverIpv4AndIpv6Tables() throws IOException {
+		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		this.reader.count(NET.resolve("tcp"), 8095, tally);
+		this.reader.count(NET.resolve("tcp6"), 8095, tally);
+		assertThat(tally.count(TcpState.LISTEN)).isEqualTo(2);
+		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(4);
+		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(3);
+		assertThat(tally.acceptQueueDepth()).isEqualTo(3);
+	}
+
+	@Test
+	void countsIpv4ClientsOfADualStackListener() throws IOException {
+		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		this.reader.count(NET.resolve("tcp6"), 8081, tally);
+		assertThat(tally.count(TcpState.LISTEN)).isOne();
+		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(2);
+		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(3);
+		tally = new SocketTableReader.Tally();
+		this.reader.count(NET.resolve("tcp6"), 8082, tally);
+		assertThat(tally.count(TcpState.LISTEN)).isOne();
+		assertThat(tally.acceptQueueDepth()).isEqualTo(2);
+	}
+
+	@Test
+	void readsLinesCutByTheEndOfTheBuffer() throws IOException {
+		SocketTableReader small = new SocketTableReader(200);
+		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		// One byte per read call, so that every line is cut.
+		try (InputStream in = new TrickleInputStream(Files.readAllBytes(NET.resolve("tcp6")))) {
+			small.count(in, 8095, tally);
+		}
+		assertThat(tally.count(TcpState.LISTEN)).isOne();
+		assertThat(tally.count(TcpState.ESTABLISHED)).isOne();
+		assertThat(tally.count(TcpState.TIME_WAIT)).isOne();
+		assertThat(tally.acceptQueueDepth()).isOne();
+	}
+
+	@Test
+	void readsALastLineWithoutANewline() throws IOException {
+		String table = "  sl  local_address rem_address   st tx_queue rx_queue\n"
+				+ "   0: 0100007F:1F9F 00000000:0000 0A 00000000:00000004 00:00000000 00000000";
+		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		this.reader.count(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)), 8095, tally);
+		assertThat(tally.count(TcpState.LISTEN)).isOne();
+		assertThat(tally.acceptQueueDepth()).isEqualTo(4);
+	}
+
+	@Test
+	void skipsLinesThatDoNotRead() throws IOException {
+		String table = "  sl  local_address rem_address   st tx_queue rx_queue\n" + "\n" + "garbage\n"
+				+ "   0: 0100007F:1F9F 00000000:0000 07 00000000:00000000\n" // CLOSE, not reported
+				+ "   1: 0100007F:1F9F 00000000:0000 ZZ 00000000:00000000\n"
+				+ "   2: 0100007F:1F9F 0100007F:AD7E 06 00000000:00000000\n";
+		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		this.reader.count(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)), 8095, tally);
+		assertThat(tally.count(TcpState.TIME_WAIT)).isOne();
+		long total = 0;
+		for (TcpState state : TcpState.values()) {
+			total += tally.count(state);
+		}
+		assertThat(total).isOne();
+	}
+
+	@Test
+	void aLineLongerThanTheBufferIsAnError() {
+		SocketTableReader small = new SocketTableReader(64);
+		byte[] table = ("header\n" + "x".repeat(100) + "\n").getBytes(StandardCharsets.US_ASCII);
+		assertThatIOException()
+			.isThrownBy(() -> small.count(new ByteArrayInputStream(table), 8095, new SocketTableReader.Tally()))
+			.withMessageContaining("longer than 64 bytes");
+	}
+
+	@Test
+	void aMissingTableAddsNothing(@TempDir Path dir) throws IOException {
+		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		this.reader.count(dir.resolve("tcp6"), 8095, tally);
+		assertThat(tally.count(TcpState.LISTEN)).isZero();
+	}
+
+	/**
+	 * Hands out one byte per read call.
+	 */
+	private static final class TrickleInputStream extends ByteArrayInputStream {
+
+		TrickleInputStream(byte[] bytes) {
+			super(bytes);
+		}
+
+		@Override
+		public synchronized int read(byte[] b, int off, int len) {
+			return super.read(b, off, Math.min(len, 1));
+		}
+
+	}
+
+}
