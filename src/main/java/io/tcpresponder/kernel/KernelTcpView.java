@@ -1,12 +1,14 @@
 package io.tcpresponder.kernel;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.IntToLongFunction;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
@@ -16,8 +18,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The kernel's view of a TCP port, read from {@code /proc/net/tcp}, {@code /proc/net/tcp6} and
  * {@code /proc/net/netstat}: the port's sockets by state (a dual-stack listener's IPv4 clients are in
- * {@code tcp6}), its listeners' accept queue, and the host's listen overflow counters. The accept queue limit is not
- * in those tables; it is asked of {@code ss} when the port's listeners change (see {@link ListenerLimits}).
+ * {@code tcp6}), its listeners' accept queue, and the host's listen overflow counters.
+ *
+ * <p>
+ * The accept queue limit is not in those tables (for a listener, {@code tx_queue} is always 0), and the kernel gives
+ * it only through sock_diag netlink, which the JDK cannot open. It is what the kernel makes of the backlog passed to
+ * {@code listen(2)}: the smaller of the backlog and {@code net.core.somaxconn}, for each listener on the port.
  *
  * <p>
  * The tables are read at most once per refresh interval, however many callers ask: a reading is kept with its port
@@ -47,7 +53,9 @@ public final class KernelTcpView {
 
 	private final LongSupplier nanoClock;
 
-	private final IntToLongFunction listenerLimit;
+	private final Path somaxconn;
+
+	private final IntSupplier backlog;
 
 	private final boolean available;
 
@@ -59,31 +67,24 @@ public final class KernelTcpView {
 
 	private long readings;
 
-	private long lastListeners;
-
-	private long lastLimit;
-
 	/**
 	 * Creates a view of this host's {@code /proc}.
 	 * @param refreshInterval how long a reading is kept before the tables are read again
+	 * @param backlog the backlog the port's listeners passed to {@code listen(2)}
 	 */
-	public KernelTcpView(Duration refreshInterval) {
-		this(Path.of("/proc"), refreshInterval, System::nanoTime);
+	public KernelTcpView(Duration refreshInterval, IntSupplier backlog) {
+		this(Path.of("/proc"), refreshInterval, System::nanoTime, backlog);
 	}
 
-	KernelTcpView(Path procDirectory, Duration refreshInterval, LongSupplier nanoClock) {
-		this(procDirectory, refreshInterval, nanoClock, ListenerLimits::read);
-	}
-
-	KernelTcpView(Path procDirectory, Duration refreshInterval, LongSupplier nanoClock,
-			IntToLongFunction listenerLimit) {
+	KernelTcpView(Path procDirectory, Duration refreshInterval, LongSupplier nanoClock, IntSupplier backlog) {
 		Path net = procDirectory.resolve("net");
+		this.somaxconn = procDirectory.resolve("sys/net/core/somaxconn");
+		this.backlog = backlog;
 		this.tcp = net.resolve("tcp");
 		this.tcp6 = net.resolve("tcp6");
 		this.netstat = net.resolve("netstat");
 		this.refreshNanos = refreshInterval.toNanos();
 		this.nanoClock = nanoClock;
-		this.listenerLimit = listenerLimit;
 		this.available = Files.isReadable(this.tcp);
 	}
 
@@ -132,8 +133,7 @@ public final class KernelTcpView {
 	}
 
 	/**
-	 * Reads the tables now, whatever the refresh interval; callers hold the read lock. The accept queue limit is not
-	 * in the tables and is read apart, only when the port has a listener.
+	 * Reads the tables now, whatever the refresh interval; callers hold the read lock.
 	 */
 	private PortView readTables(int port) {
 		try {
@@ -145,7 +145,7 @@ public final class KernelTcpView {
 			for (TcpState state : TcpState.values()) {
 				states.put(state, tally.count(state));
 			}
-			long limit = listenerLimit(port, tally);
+			long limit = listenerLimit(tally);
 			return new PortView(true, states, tally.acceptQueueDepth(), limit, listen.overflows(), listen.drops());
 		}
 		catch (IOException ex) {
@@ -155,19 +155,22 @@ public final class KernelTcpView {
 	}
 
 	/**
-	 * The accept queue limit of the port's listeners. It is kept while the same listeners are there: a listener's
-	 * limit is set when it starts listening, and reading it takes a process.
+	 * The accept queue limit of the port's listeners, as the kernel sets it in {@code listen(2)}.
 	 */
-	private long listenerLimit(int port, SocketTableReader.Tally tally) {
-		if (tally.count(TcpState.LISTEN) == 0) {
+	private long listenerLimit(SocketTableReader.Tally tally) {
+		long listeners = tally.count(TcpState.LISTEN);
+		if (listeners == 0) {
 			return 0;
 		}
-		Reading last = this.last;
-		if (last == null || last.port != port || tally.listeners() != this.lastListeners || this.lastLimit == 0) {
-			this.lastLimit = this.listenerLimit.applyAsLong(port);
-			this.lastListeners = tally.listeners();
+		long backlog = this.backlog.getAsInt();
+		// One read from the start: a sysctl file answers nothing to a read at an offset, as Files.readString makes.
+		try (InputStream in = Files.newInputStream(this.somaxconn)) {
+			backlog = Math.min(backlog, Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip()));
 		}
-		return this.lastLimit;
+		catch (IOException | NumberFormatException ex) {
+			// Without the sysctl, the backlog as given.
+		}
+		return listeners * backlog;
 	}
 
 	/**

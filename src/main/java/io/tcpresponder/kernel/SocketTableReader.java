@@ -119,7 +119,7 @@ final class SocketTableReader {
 		}
 		tally.add(state);
 		if (state == TcpState.LISTEN) {
-			// For a listener rx_queue is its accept queue; tx_queue is always 0 (see ListenerLimits).
+			// For a listener rx_queue is its accept queue; tx_queue is always 0 (see KernelTcpView).
 			i = skipSpaces(buf, end, to);
 			i = skipPast(buf, i, to, ':');
 			if (i < 0) {

@@ -27,7 +27,7 @@ class KernelTcpMetricsTests {
 	private final AtomicLong clock = new AtomicLong();
 
 	private final KernelTcpView view = new KernelTcpView(FIXTURE_PROC, Duration.ofSeconds(10), this.clock::get,
-			(port) -> 12);
+			() -> 6);
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
@@ -64,7 +64,7 @@ class KernelTcpMetricsTests {
 
 	@Test
 	void registersNothingWhenTheViewIsUnavailable(@TempDir Path dir) {
-		KernelTcpView unavailable = new KernelTcpView(dir, Duration.ofSeconds(10), this.clock::get);
+		KernelTcpView unavailable = new KernelTcpView(dir, Duration.ofSeconds(10), this.clock::get, () -> 5);
 		new KernelTcpMetrics(unavailable, () -> 8095).bindTo(this.registry);
 		assertThat(this.registry.getMeters()).isEmpty();
 	}
@@ -84,7 +84,7 @@ class KernelTcpMetricsTests {
 	@Test
 	@EnabledOnOs(OS.LINUX)
 	void followsALiveListener() throws IOException {
-		KernelTcpView live = new KernelTcpView(Duration.ZERO);
+		KernelTcpView live = new KernelTcpView(Duration.ZERO, () -> 5);
 		try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
 				KernelTcpViewTests.Clients clients = new KernelTcpViewTests.Clients()) {
 			new KernelTcpMetrics(live, server::getLocalPort).bindTo(this.registry);

@@ -134,7 +134,7 @@ public final class KernelTcpViewBenchmark {
 	}
 
 	private static void measure(int port, int rounds) throws Exception {
-		KernelTcpView view = new KernelTcpView(Duration.ZERO);
+		KernelTcpView view = new KernelTcpView(Duration.ZERO, () -> 4096);
 		SocketTableReader tables = new SocketTableReader();
 		InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
 		PortView before = view.read(port);
@@ -146,8 +146,7 @@ public final class KernelTcpViewBenchmark {
 				new Timer("cat /proc/net/tcp /proc/net/tcp6", () -> run("cat", "/proc/net/tcp", "/proc/net/tcp6")),
 				new Timer("KernelTcpView.read (uncached)", () -> view.read(port).count(TcpState.TIME_WAIT)),
 				new Timer("  of which the tables alone", () -> tablesOnly(tables, port)),
-				new Timer("OSHI getConnections()", () -> oshiTimeWait(oshi, port)),
-				new Timer("ss, when the listeners change", () -> ListenerLimits.read(port)));
+				new Timer("OSHI getConnections()", () -> oshiTimeWait(oshi, port)));
 		for (Timer timer : timers) {
 			timer.warmUp(3);
 		}

@@ -23,7 +23,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntToLongFunction;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -47,52 +46,43 @@ class KernelTcpViewTests {
 
 	@Test
 	void readsAPortFromTheTables() {
-		AtomicInteger limitReads = new AtomicInteger();
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, countedLimit(limitReads, 12));
+		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> 6);
 		Map<TcpState, Long> states = new EnumMap<>(TcpState.class);
 		states.put(TcpState.LISTEN, 2L);
 		states.put(TcpState.ESTABLISHED, 4L);
 		states.put(TcpState.TIME_WAIT, 3L);
 		states.put(TcpState.CLOSE_WAIT, 1L);
 		assertThat(view.available()).isTrue();
-		assertThat(view.read(8095)).isEqualTo(new PortView(true, states, 3, 12, 4, 4));
-		assertThat(limitReads).hasValue(1);
+		assertThat(view.read(8095)).as("two listeners with a backlog of 6 each")
+			.isEqualTo(new PortView(true, states, 3, 12, 4, 4));
 	}
 
 	@Test
 	void aPortWithoutAListenerHasNoAcceptQueue() {
-		AtomicInteger limitReads = new AtomicInteger();
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, countedLimit(limitReads, 12));
+		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> 6);
 		PortView port = view.read(8091);
 		assertThat(port.count(TcpState.TIME_WAIT)).isEqualTo(2);
 		assertThat(port.count(TcpState.LISTEN)).isZero();
 		assertThat(port.acceptQueueLimit()).isZero();
-		assertThat(limitReads).hasValue(0);
 	}
 
 	@Test
-	void readsTheAcceptQueueLimitAgainOnlyWhenTheListenersChange(@TempDir Path dir) throws IOException {
-		Path net = Files.createDirectories(dir.resolve("net"));
-		for (String table : List.of("tcp", "tcp6", "netstat")) {
-			Files.copy(FIXTURE_PROC.resolve("net").resolve(table), net.resolve(table));
+	void theAcceptQueueLimitIsTheBacklogCappedBySomaxconn(@TempDir Path dir) throws IOException {
+		for (String table : List.of("net/tcp", "net/tcp6", "net/netstat")) {
+			Path copy = dir.resolve(table);
+			Files.createDirectories(copy.getParent());
+			Files.copy(FIXTURE_PROC.resolve(table), copy);
 		}
-		AtomicInteger limitReads = new AtomicInteger();
-		KernelTcpView view = new KernelTcpView(dir, INTERVAL, this.clock::get, (port) -> limitReads.incrementAndGet());
-		assertThat(view.read(8095).acceptQueueLimit()).isOne();
-		this.clock.addAndGet(INTERVAL.toNanos());
-		assertThat(view.read(8095).acceptQueueLimit()).isOne();
-		assertThat(view.readings()).isEqualTo(2);
-		// The IPv4 listener is closed and another opened (another inode).
-		Path tcp = net.resolve("tcp");
-		Files.writeString(tcp, Files.readString(tcp).replace(" 20452 ", " 20999 "));
-		this.clock.addAndGet(INTERVAL.toNanos());
-		assertThat(view.read(8095).acceptQueueLimit()).isEqualTo(2);
-		assertThat(limitReads).hasValue(2);
+		Path somaxconn = dir.resolve("sys/net/core/somaxconn");
+		Files.createDirectories(somaxconn.getParent());
+		Files.writeString(somaxconn, "4\n");
+		KernelTcpView view = new KernelTcpView(dir, INTERVAL, this.clock::get, () -> 32);
+		assertThat(view.read(8095).acceptQueueLimit()).as("two listeners, each capped at 4").isEqualTo(8);
 	}
 
 	@Test
 	void isUnavailableWithoutTheTables(@TempDir Path dir) {
-		KernelTcpView view = new KernelTcpView(dir.resolve("proc"), INTERVAL, this.clock::get);
+		KernelTcpView view = new KernelTcpView(dir.resolve("proc"), INTERVAL, this.clock::get, () -> 32);
 		assertThat(view.available()).isFalse();
 		PortView port = view.read(8095);
 		assertThat(port).isSameAs(PortView.unavailable());
@@ -128,7 +118,7 @@ class KernelTcpViewTests {
 			finally {
 				acceptor.shutdownNow();
 			}
-			KernelTcpView view = new KernelTcpView(Duration.ZERO);
+			KernelTcpView view = new KernelTcpView(Duration.ZERO, () -> 5);
 			assertThat(view.available()).isTrue();
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				PortView read = view.read(port);
@@ -145,7 +135,7 @@ class KernelTcpViewTests {
 	void readsTheAcceptQueueOfAListenerThatDoesNotAccept() throws IOException {
 		try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK); Clients clients = new Clients()) {
 			clients.connect(server.getLocalPort(), 3);
-			KernelTcpView view = new KernelTcpView(Duration.ZERO);
+			KernelTcpView view = new KernelTcpView(Duration.ZERO, () -> 5);
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				PortView read = view.read(server.getLocalPort());
 				assertThat(read.acceptQueueDepth()).isEqualTo(3);
@@ -158,7 +148,7 @@ class KernelTcpViewTests {
 	@Test
 	@EnabledOnOs(OS.LINUX)
 	void readsTheTablesAtMostOncePerInterval() throws IOException {
-		KernelTcpView view = new KernelTcpView(PROC, INTERVAL, this.clock::get);
+		KernelTcpView view = new KernelTcpView(PROC, INTERVAL, this.clock::get, () -> 5);
 		try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK); Clients clients = new Clients()) {
 			int port = server.getLocalPort();
 			PortView first = view.read(port);
@@ -177,7 +167,7 @@ class KernelTcpViewTests {
 
 	@Test
 	void readsAgainForAnotherPort() {
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, (port) -> 5);
+		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> 5);
 		assertThat(view.read(8095).count(TcpState.LISTEN)).isEqualTo(2);
 		assertThat(view.read(8081).count(TcpState.LISTEN)).isOne();
 		assertThat(view.readings()).isEqualTo(2);
@@ -189,7 +179,7 @@ class KernelTcpViewTests {
 	void concurrentCallersShareOneReading() throws Exception {
 		CountDownLatch limitRead = new CountDownLatch(1);
 		CountDownLatch callersWaiting = new CountDownLatch(1);
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, (port) -> {
+		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> {
 			// The first reading holds on until the other callers have asked.
 			limitRead.countDown();
 			await().atMost(Duration.ofSeconds(10)).until(() -> callersWaiting.getCount() == 0);
@@ -217,13 +207,6 @@ class KernelTcpViewTests {
 		finally {
 			executor.shutdownNow();
 		}
-	}
-
-	private static IntToLongFunction countedLimit(AtomicInteger reads, long limit) {
-		return (port) -> {
-			reads.incrementAndGet();
-			return limit;
-		};
 	}
 
 	/**
