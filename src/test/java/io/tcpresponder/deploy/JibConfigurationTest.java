@@ -84,6 +84,12 @@ class JibConfigurationTest {
 	}
 
 	@Test
+	void mainClassIsTheApplication() throws ReflectiveOperationException {
+		String mainClass = text(container(), "mainClass");
+		assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
+	}
+
+	@Test
 	void workingDirectoryKeepsConfigLookupExplicit() {
 		assertThat(text(container(), "workingDirectory")).isEqualTo("/app");
 	}
