@@ -1,5 +1,8 @@
 package io.tcpresponder.deploy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import static io.tcpresponder.deploy.Repository.at;
@@ -86,6 +90,32 @@ class DashboardTest {
 				.anyMatch((expr) -> expr.contains("responder_tcp_accept_queue_depth"))
 				.anyMatch((expr) -> expr.contains("responder_tcp_accept_queue_limit"));
 		});
+	}
+
+	/**
+	 * promtool parses every expression, with Grafana's variables replaced by values Prometheus accepts.
+	 */
+	@Test
+	void expressionsArePromQl(@TempDir Path workDir) throws IOException, InterruptedException {
+		Promtool.assumeInstalled();
+		StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+		int index = 0;
+		for (String expression : expressions()) {
+			String concrete = expression.replace("$__rate_interval", "1m")
+				.replace("$__range", "1h")
+				.replace("$application", "tcp-responder")
+				.replace("$instance", ".*");
+			assertThat(concrete).as("expression with every variable replaced").doesNotContain("$");
+			rules.append("      - record: dashboard:expression_")
+				.append(index++)
+				.append("\n        expr: ")
+				.append(JsonMapper.builder().build().writeValueAsString(concrete))
+				.append("\n");
+		}
+		Path file = workDir.resolve("dashboard-rules.yml");
+		Files.writeString(file, rules);
+		Promtool.Result result = Promtool.run("check", "rules", file.toString());
+		assertThat(result.exitCode()).as("promtool check rules:\n%s", result.output()).isZero();
 	}
 
 	private List<Map<String, Object>> panels() {
