@@ -35,6 +35,15 @@ app.kubernetes.io/name: {{ include "tcp-responder.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/* Labels of the `helm test` pod: not the selector labels, so neither the Service nor the NetworkPolicy picks it. */}}
+{{- define "tcp-responder.testLabels" -}}
+helm.sh/chart: {{ include "tcp-responder.chart" . }}
+app.kubernetes.io/name: {{ include "tcp-responder.name" . }}-test
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: helm-test
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
 {{/* Name of the ServiceAccount to use. */}}
 {{- define "tcp-responder.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
@@ -68,12 +77,13 @@ validated to be longer than it, so the responder can finish its connections befo
 */}}
 {{- define "tcp-responder.terminationGracePeriodSeconds" -}}
 {{- $shutdown := include "tcp-responder.durationSeconds" .Values.responder.shutdownTimeout | atoi }}
+{{- $preStop := int .Values.preStopSleepSeconds }}
 {{- if kindIs "invalid" .Values.terminationGracePeriodSeconds }}
-{{- add $shutdown .Values.terminationGraceExtraSeconds }}
+{{- add $preStop $shutdown .Values.terminationGraceExtraSeconds }}
 {{- else }}
 {{- $grace := int .Values.terminationGracePeriodSeconds }}
-{{- if le $grace $shutdown }}
-{{- fail (printf "terminationGracePeriodSeconds (%d) must be longer than responder.shutdownTimeout (%s)" $grace (toString .Values.responder.shutdownTimeout)) }}
+{{- if le $grace (add $preStop $shutdown) }}
+{{- fail (printf "terminationGracePeriodSeconds (%d) must be longer than preStopSleepSeconds (%d) plus responder.shutdownTimeout (%s)" $grace $preStop (toString .Values.responder.shutdownTimeout)) }}
 {{- end }}
 {{- $grace }}
 {{- end }}

@@ -110,9 +110,10 @@ class HelmChartTest {
 		assertThat((Object) at(rendered.deployment(), "spec.replicas")).isEqualTo(values.get("replicaCount"));
 
 		long shutdownSeconds = seconds(at(values, "responder.shutdownTimeout"));
+		long preStopSeconds = ((Number) values.get("preStopSleepSeconds")).longValue();
 		assertThat(((Number) at(podSpec, "terminationGracePeriodSeconds")).longValue())
-			.as("terminationGracePeriodSeconds against responder.shutdownTimeout")
-			.isGreaterThan(shutdownSeconds);
+			.as("terminationGracePeriodSeconds against preStopSleepSeconds plus responder.shutdownTimeout")
+			.isGreaterThan(shutdownSeconds + preStopSeconds);
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -190,17 +191,29 @@ class HelmChartTest {
 
 	@Test
 	void terminationGracePeriodIsDerivedOrValidated() {
-		assertThat((Object) at(Chart.templateWith(this.workDir, "responder:\n  shutdownTimeout: 2m\n").deployment(),
-				"spec.template.spec.terminationGracePeriodSeconds"))
-			.isEqualTo(150);
-		assertThat((Object) at(Chart.templateWith(this.workDir, "terminationGracePeriodSeconds: 11\n").deployment(),
-				"spec.template.spec.terminationGracePeriodSeconds"))
-			.isEqualTo(11);
-		assertThatThrownBy(() -> Chart.templateWith(this.workDir, "terminationGracePeriodSeconds: 10\n"))
-			.hasMessageContaining("terminationGracePeriodSeconds (10) must be longer than responder.shutdownTimeout (10s)");
+		assertThat(graceOf("responder:\n  shutdownTimeout: 2m\n")).as("5s preStop + 120s + 30s").isEqualTo(155);
+		assertThat(graceOf("preStopSleepSeconds: 0\nresponder:\n  shutdownTimeout: 1500ms\n")).isEqualTo(32);
+		assertThat(graceOf("terminationGracePeriodSeconds: 16\n")).isEqualTo(16);
+		assertThat(graceOf("preStopSleepSeconds: 0\nterminationGracePeriodSeconds: 11\n")).isEqualTo(11);
+		assertThatThrownBy(() -> Chart.templateWith(this.workDir, "terminationGracePeriodSeconds: 15\n"))
+			.hasMessageContaining("terminationGracePeriodSeconds (15) must be longer than preStopSleepSeconds (5) "
+					+ "plus responder.shutdownTimeout (10s)");
 		assertThatThrownBy(() -> Chart.templateWith(this.workDir,
-				"responder:\n  shutdownTimeout: 1500ms\nterminationGracePeriodSeconds: 2\n"))
-			.hasMessageContaining("must be longer than responder.shutdownTimeout (1500ms)");
+				"preStopSleepSeconds: 0\nresponder:\n  shutdownTimeout: 1500ms\nterminationGracePeriodSeconds: 2\n"))
+			.hasMessageContaining("plus responder.shutdownTimeout (1500ms)");
+	}
+
+	@Test
+	void preStopHookLetsTheServiceDrainFirst() {
+		Map<String, Object> container = Chart.template().container();
+		assertThat((List<Object>) at(container, "lifecycle.preStop.exec.command")).containsExactly("sleep", "5");
+		assertThat(Chart.templateWith(this.workDir, "preStopSleepSeconds: 0\n").container())
+			.doesNotContainKey("lifecycle");
+	}
+
+	private Object graceOf(String valuesYaml) {
+		return at(Chart.templateWith(this.workDir, valuesYaml).deployment(),
+				"spec.template.spec.terminationGracePeriodSeconds");
 	}
 
 	static Stream<Arguments> badValues() {
@@ -273,13 +286,17 @@ class HelmChartTest {
 		assertThat((Object) at(rules.get(0), "ports[0].port")).isEqualTo("tcp");
 		assertThat(rules.get(0)).as("TCP rule names no peers, so it is open to all").doesNotContainKey("from");
 		assertThat((Object) at(rules.get(1), "ports[0].port")).isEqualTo("http");
-		assertThat((List<?>) rules.get(1).get("from")).isEqualTo(at(Chart.defaultValues(), "networkPolicy.httpFrom"));
+		List<Object> peers = (List<Object>) rules.get(1).get("from");
+		Map<String, Object> testPodPeer = Map.of("podSelector", Map.of("matchLabels",
+				Map.of("app.kubernetes.io/instance", Chart.RELEASE, "app.kubernetes.io/component", "helm-test")));
+		assertThat(peers.get(0)).as("the helm test pod").isEqualTo(testPodPeer);
+		assertThat(peers.subList(1, peers.size())).isEqualTo(at(Chart.defaultValues(), "networkPolicy.httpFrom"));
 		assertThat(rendered.ofKind("ServiceMonitor")).isEmpty();
 
 		Chart.Rendered closed = Chart.templateWith(this.workDir, "networkPolicy:\n  enabled: true\n  httpFrom: []\n");
-		assertThat((List<?>) at(closed.get("NetworkPolicy", Chart.FULLNAME), "spec.ingress"))
-			.as("no HTTP rule when no peer is named (an empty from would open it to all)")
-			.hasSize(1);
+		List<Map<String, Object>> closedRules = at(closed.get("NetworkPolicy", Chart.FULLNAME), "spec.ingress");
+		assertThat((List<Object>) closedRules.get(1).get("from")).as("only the helm test pod without httpFrom")
+			.containsExactly(testPodPeer);
 	}
 
 	@Test
@@ -328,6 +345,12 @@ class HelmChartTest {
 		assertThat(String.join(" ", (List<String>) container.get("command"))).contains("nc ")
 			.contains("$RESPONDER_TCP_PORT")
 			.contains("EXPECTED_MESSAGE");
+		Map<String, Object> labels = at(pod, "metadata.labels");
+		Map<String, Object> serviceSelector = at(Chart.template().service(), "spec.selector");
+		assertThat(labels).as("the Service must not select the test pod")
+			.matches((podLabels) -> !podLabels.entrySet().containsAll(serviceSelector.entrySet()));
+		assertThat(labels).containsEntry("app.kubernetes.io/component", "helm-test")
+			.containsEntry("app.kubernetes.io/instance", Chart.RELEASE);
 		assertThat((Object) at(pod, "spec.securityContext.runAsNonRoot")).isEqualTo(true);
 		assertThat((Object) at(pod, "spec.securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
 		assertThat((Object) at(container, "securityContext.allowPrivilegeEscalation")).isEqualTo(false);
