@@ -396,6 +396,24 @@ class HelmChartTest {
 		}
 	}
 
+	@Test
+	void deploymentDocumentationListsEveryValue() {
+		String documentation = Repository.read(Repository.ROOT.resolve("docs/deploy.md"));
+		Map<String, Object> values = Chart.defaultValues();
+		values.forEach((key, value) -> {
+			if (value instanceof Map<?, ?> section && !section.isEmpty() && !key.toLowerCase(java.util.Locale.ROOT).endsWith("securitycontext")
+					&& !key.equals("resources")) {
+				section.keySet().forEach((child) -> assertThat(documentation)
+					.as("docs/deploy.md documents %s.%s", key, child)
+					.containsPattern("`" + Pattern.quote(key + "." + child) + "[`.]|`" + Pattern.quote(key) + "\\.\\*`"
+							+ "|`" + Pattern.quote(key + "." + child) + "`"));
+			}
+			else {
+				assertThat(documentation).as("docs/deploy.md documents %s", key).contains("`" + key + "`");
+			}
+		});
+	}
+
 	private static Map<String, Object> effectiveValues(Path valuesFile) {
 		Map<String, Object> defaults = Chart.defaultValues();
 		return (valuesFile != null) ? Repository.merge(defaults, Repository.yaml(valuesFile)) : defaults;
