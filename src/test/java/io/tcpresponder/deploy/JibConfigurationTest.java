@@ -59,6 +59,15 @@ class JibConfigurationTest {
 	}
 
 	@Test
+	void imageIsTaggedWithTheChartsAppVersion() {
+		assertThat(texts(child(child(configuration(), "to"), "tags"), "tag")).contains("${project.version}");
+		String version = text(project, "version");
+		Map<String, Object> chart = Repository.yaml(Repository.CHART.resolve("Chart.yaml"));
+		assertThat(chart.get("appVersion")).as("Chart.yaml appVersion follows the project version").isEqualTo(version);
+		assertThat((Object) at(Chart.defaultValues(), "image.repository")).isEqualTo(property("image"));
+	}
+
+	@Test
 	void runsAsTheChartsNonRootUser() {
 		String user = text(container(), "user");
 		assertThat(user).matches("[1-9][0-9]*:[1-9][0-9]*");
