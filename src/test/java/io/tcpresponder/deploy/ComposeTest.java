@@ -1,0 +1,176 @@
+package io.tcpresponder.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+import static io.tcpresponder.deploy.Repository.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml, the Prometheus scrape configuration and the Grafana provisioning it mounts.
+ */
+class ComposeTest {
+
+	private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z0-9_]+):-(.*)}", Pattern.DOTALL);
+
+	/** Helm value (under responder) for each responder.* property the compose file sets. */
+	private static final Map<String, String> HELM_VALUE_OF_PROPERTY = Map.of("responder.backlog", "backlog",
+			"responder.reuse-address", "reuseAddress", "responder.message", "message", "responder.close-mode",
+			"closeMode", "responder.client-close-timeout", "clientCloseTimeout", "responder.shutdown-timeout",
+			"shutdownTimeout", "responder.write-timeout", "writeTimeout", "responder.fail-fast", "failFast",
+			"responder.tcp.refresh-interval", "tcp.refreshInterval");
+
+	private final Map<String, Object> compose = Repository.yaml(Repository.COMPOSE);
+
+	@Test
+	void declaresResponderPrometheusAndGrafana() {
+		Map<String, Object> services = at(this.compose, "services");
+		assertThat(services).containsKeys("responder", "prometheus", "grafana");
+		assertThat((String) at(services, "prometheus.image")).startsWith("prom/prometheus:");
+		assertThat((String) at(services, "grafana.image")).startsWith("grafana/grafana:");
+		assertThat((String) at(services, "responder.image")).contains("tcp-responder");
+	}
+
+	@Test
+	void responderPublishesTcpAndHttpPorts() {
+		List<String> ports = at(this.compose, "services.responder.ports");
+		assertThat(ports).extracting((port) -> port.substring(port.lastIndexOf(':') + 1))
+			.containsExactlyInAnyOrder("9000", "8080");
+	}
+
+	@Test
+	void responderHealthcheckAsksReadiness() {
+		List<String> test = at(this.compose, "services.responder.healthcheck.test");
+		assertThat(String.join(" ", test)).contains("/actuator/health/readiness").contains("8080");
+	}
+
+	/**
+	 * Every environment variable of the responder service is one Spring Boot maps to a responder.* setting, and its
+	 * default is the chart's default for that setting.
+	 */
+	@Test
+	void responderSettingsAreOverridableByEnvironment() {
+		Map<String, Object> environment = at(this.compose, "services.responder.environment");
+		Map<String, Object> helmResponder = at(Chart.defaultValues(), "responder");
+		Map<String, String> propertyOfVariable = new LinkedHashMap<>();
+		environment.forEach((variable, value) -> {
+			if (value == null) {
+				// passed through from the shell only when set there: the application's default applies otherwise
+				String property = HELM_VALUE_OF_PROPERTY.keySet()
+					.stream()
+					.filter((candidate) -> springSees(variable, "x", candidate))
+					.findFirst()
+					.orElseThrow(() -> new AssertionError(variable + " binds to no known responder.* property"));
+				propertyOfVariable.put(variable, property);
+				return;
+			}
+			Matcher matcher = DEFAULTED.matcher(String.valueOf(value));
+			assertThat(matcher.matches()).as("%s is ${%s:-default}", variable, variable).isTrue();
+			assertThat(matcher.group(1)).isEqualTo(variable);
+			String property = HELM_VALUE_OF_PROPERTY.keySet()
+				.stream()
+				.filter((candidate) -> springSees(variable, matcher.group(2), candidate))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError(variable + " binds to no known responder.* property"));
+			propertyOfVariable.put(variable, property);
+			Object helmDefault = at(helmResponder, HELM_VALUE_OF_PROPERTY.get(property));
+			assertThat(matcher.group(2)).as("default of %s", variable).isEqualTo(String.valueOf(helmDefault));
+		});
+		assertThat(propertyOfVariable.values()).as("every responder.* setting but the port is overridable")
+			.containsExactlyInAnyOrderElementsOf(HELM_VALUE_OF_PROPERTY.keySet());
+		assertThat(environment).containsEntry("RESPONDER_REUSE_ADDRESS", "${RESPONDER_REUSE_ADDRESS:-true}");
+	}
+
+	@Test
+	void prometheusScrapesTheResponderActuator() {
+		Map<String, Object> config = Repository.yaml(Repository.PROMETHEUS_CONFIG);
+		List<Map<String, Object>> jobs = at(config, "scrape_configs");
+		assertThat(jobs).hasSize(1);
+		Map<String, Object> job = jobs.get(0);
+		assertThat(job).containsEntry("metrics_path", "/actuator/prometheus").containsEntry("scrape_interval", "5s");
+		List<String> targets = at(job, "static_configs[0].targets");
+		assertThat(targets).hasSize(1);
+		String[] target = targets.get(0).split(":");
+		assertThat(target[0]).as("target host is the compose service").isEqualTo("responder");
+		assertThat((Map<String, Object>) at(this.compose, "services")).containsKey(target[0]);
+		List<String> ports = at(this.compose, "services.responder.ports");
+		assertThat(ports).as("target port is the responder's HTTP port").anyMatch((port) -> port.endsWith(":" + target[1]));
+		assertThat(target[1]).isEqualTo("8080");
+
+		List<String> volumes = at(this.compose, "services.prometheus.volumes");
+		assertThat(volumes).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+	}
+
+	@Test
+	void promtoolAcceptsThePrometheusConfig() throws IOException, InterruptedException {
+		Promtool.assumeInstalled();
+		Promtool.Result result = Promtool.run("check", "config", Repository.PROMETHEUS_CONFIG.toString());
+		assertThat(result.exitCode()).as("promtool check config:\n%s", result.output()).isZero();
+		assertThat(result.output()).contains("SUCCESS");
+	}
+
+	@Test
+	void grafanaIsProvisionedFromTheRepository() {
+		List<String> volumes = at(this.compose, "services.grafana.volumes");
+		assertThat(volumes).contains("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro");
+		String dashboardMount = volumes.stream()
+			.filter((volume) -> volume.startsWith("./helm/tcp-responder/dashboards:"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("the chart's dashboards folder is not mounted"));
+		String dashboardPath = dashboardMount.split(":")[1];
+
+		Map<String, Object> datasources = Repository
+			.yaml(Repository.GRAFANA_PROVISIONING.resolve("datasources/prometheus.yml"));
+		assertThat((Object) at(datasources, "datasources[0].type")).isEqualTo("prometheus");
+		assertThat((Object) at(datasources, "datasources[0].url")).isEqualTo("http://prometheus:9090");
+		List<String> prometheusPorts = at(this.compose, "services.prometheus.ports");
+		assertThat(prometheusPorts).anyMatch((port) -> port.endsWith(":9090"));
+
+		Map<String, Object> providers = Repository
+			.yaml(Repository.GRAFANA_PROVISIONING.resolve("dashboards/tcp-responder.yml"));
+		assertThat((Object) at(providers, "providers[0].type")).isEqualTo("file");
+		assertThat((Object) at(providers, "providers[0].options.path")).isEqualTo(dashboardPath);
+	}
+
+	@Test
+	void dashboardJsonLivesInOnePlace() throws IOException {
+		try (Stream<Path> files = Files.walk(Repository.ROOT)) {
+			List<Path> dashboards = files
+				.filter((file) -> !file.startsWith(Repository.ROOT.resolve("target"))
+						&& !file.startsWith(Repository.ROOT.resolve(".git")))
+				.filter((file) -> file.toString().endsWith(".json"))
+				.filter((file) -> Repository.read(file).contains("\"panels\""))
+				.toList();
+			assertThat(dashboards).containsExactly(Repository.DASHBOARD);
+		}
+	}
+
+	private static boolean springSees(String variable, String value, String property) {
+		MutablePropertySources sources = new MutablePropertySources();
+		sources.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+				Map.of(variable, value)));
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.from(sources)) {
+			if (source.getConfigurationProperty(ConfigurationPropertyName.of(property)) != null) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.tcpresponder.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+import static io.tcpresponder.deploy.Repository.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Jib configuration in pom.xml, checked as configuration (building the image needs a registry).
+ */
+class JibConfigurationTest {
+
+	private static Element project;
+
+	private static Element jib;
+
+	@BeforeAll
+	static void readPom() throws Exception {
+		DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+		factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+		Document pom = factory.newDocumentBuilder().parse(Repository.ROOT.resolve("pom.xml").toFile());
+		project = pom.getDocumentElement();
+		for (Element plugin : children(child(child(project, "build"), "plugins"), "plugin")) {
+			if ("jib-maven-plugin".equals(text(plugin, "artifactId"))) {
+				assertThat(text(plugin, "groupId")).isEqualTo("com.google.cloud.tools");
+				jib = plugin;
+			}
+		}
+		assertThat(jib).as("jib-maven-plugin in pom.xml").isNotNull();
+	}
+
+	@Test
+	void pluginVersionIsPinned() {
+		assertThat(text(jib, "version")).isEqualTo("${jib-maven-plugin.version}");
+		assertThat(property("jib-maven-plugin.version")).isEqualTo("3.5.2");
+	}
+
+	@Test
+	void baseImageIsAPinnedTemurin17Jre() {
+		String base = text(child(configuration(), "from"), "image");
+		assertThat(base).matches("eclipse-temurin:17\\.0\\.\\d+(\\.\\d+)?_\\d+-jre-[a-z]+");
+	}
+
+	@Test
+	void imageNameIsOverridable() {
+		assertThat(text(child(configuration(), "to"), "image")).isEqualTo("${image}");
+		assertThat(property("image")).isEqualTo("tcp-responder");
+	}
+
+	@Test
+	void imageIsTaggedWithTheChartsAppVersion() {
+		assertThat(texts(child(child(configuration(), "to"), "tags"), "tag")).contains("${project.version}");
+		String version = text(project, "version");
+		Map<String, Object> chart = Repository.yaml(Repository.CHART.resolve("Chart.yaml"));
+		assertThat(chart.get("appVersion")).as("Chart.yaml appVersion follows the project version").isEqualTo(version);
+		assertThat((Object) at(Chart.defaultValues(), "image.repository")).isEqualTo(property("image"));
+	}
+
+	@Test
+	void runsAsTheChartsNonRootUser() {
+		String user = text(container(), "user");
+		assertThat(user).matches("[1-9][0-9]*:[1-9][0-9]*");
+		Map<String, Object> values = Chart.defaultValues();
+		String uid = user.split(":")[0];
+		String gid = user.split(":")[1];
+		assertThat(String.valueOf((Object) at(values, "podSecurityContext.runAsUser"))).isEqualTo(uid);
+		assertThat(String.valueOf((Object) at(values, "podSecurityContext.runAsGroup"))).isEqualTo(gid);
+	}
+
+	@Test
+	void exposesTcpAndHttpPorts() {
+		List<String> ports = texts(child(container(), "ports"), "port");
+		assertThat(ports).containsExactlyInAnyOrder("9000", "8080");
+	}
+
+	@Test
+	void jvmFlagsFitContainers() {
+		List<String> flags = texts(child(container(), "jvmFlags"), "jvmFlag");
+		assertThat(flags).anyMatch((flag) -> flag.matches("-XX:MaxRAMPercentage=\\d+(\\.\\d+)?"))
+			.contains("-XX:+ExitOnOutOfMemoryError");
+		assertThat(flags).noneMatch((flag) -> flag.startsWith("-Xmx"));
+	}
+
+	@Test
+	void mainClassIsTheApplication() throws ReflectiveOperationException {
+		String mainClass = text(container(), "mainClass");
+		assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
+	}
+
+	@Test
+	void workingDirectoryKeepsConfigLookupExplicit() {
+		assertThat(text(container(), "workingDirectory")).isEqualTo("/app");
+	}
+
+	private static Element configuration() {
+		return child(jib, "configuration");
+	}
+
+	private static Element container() {
+		return child(configuration(), "container");
+	}
+
+	private static String property(String name) {
+		return text(child(project, "properties"), name);
+	}
+
+	private static Element child(Element parent, String name) {
+		List<Element> found = children(parent, name);
+		assertThat(found).as("<%s> in <%s>", name, parent.getTagName()).hasSize(1);
+		return found.get(0);
+	}
+
+	private static List<Element> children(Element parent, String name) {
+		List<Element> found = new ArrayList<>();
+		NodeList nodes = parent.getChildNodes();
+		for (int i = 0; i < nodes.getLength(); i++) {
+			Node node = nodes.item(i);
+			if (node instanceof Element element && name.equals(element.getTagName())) {
+				found.add(element);
+			}
+		}
+		return found;
+	}
+
+	private static String text(Element parent, String name) {
+		return child(parent, name).getTextContent().strip();
+	}
+
+	private static List<String> texts(Element parent, String name) {
+		return children(parent, name).stream().map((element) -> element.getTextContent().strip()).toList();
+	}
+
+}
