@@ -1,11 +1,15 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.kernel.KernelTcpMetrics;
+import io.tcpresponder.kernel.KernelTcpView;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The TCP responder and what manages it: lifecycle, actuator endpoint, health and metrics.
+ * The TCP responder and what manages it: lifecycle, actuator endpoint, health, metrics, and the kernel's view of its
+ * port.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ResponderProperties.class)
@@ -23,8 +27,18 @@ class ResponderConfiguration {
 	}
 
 	@Bean
-	ResponderEndpoint responderEndpoint(TcpResponder responder) {
-		return new ResponderEndpoint(responder);
+	KernelTcpView kernelTcpView(ResponderProperties properties, TcpResponder responder) {
+		return new KernelTcpView(properties.tcp().refreshInterval(), () -> responder.settings().backlog());
+	}
+
+	@Bean
+	KernelTcpMetrics kernelTcpMetrics(KernelTcpView view, TcpResponder responder) {
+		return new KernelTcpMetrics(view, () -> responder.settings().port());
+	}
+
+	@Bean
+	ResponderEndpoint responderEndpoint(TcpResponder responder, KernelTcpView kernelTcpView) {
+		return new ResponderEndpoint(responder, kernelTcpView);
 	}
 
 	@Bean

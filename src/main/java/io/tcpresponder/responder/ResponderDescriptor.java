@@ -1,8 +1,11 @@
 package io.tcpresponder.responder;
 
 import java.time.Instant;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tcpresponder.kernel.PortView;
+import io.tcpresponder.kernel.TcpState;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -20,18 +23,19 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param lastError why the last bind failed; {@code null} once a bind succeeds
  * @param connections connection counts over the life of the process
  * @param restarts restart counts over the life of the process
+ * @param tcp the kernel's view of the port
  */
 record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, int backlog,
 		String closeMode, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
-		ConnectionCounts.Snapshot connections, Restarts restarts) implements OperationResponseBody {
+		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp) implements OperationResponseBody {
 
-	static ResponderDescriptor of(TcpResponder responder) {
+	static ResponderDescriptor of(TcpResponder responder, PortView port) {
 		TcpResponder.Status status = responder.status();
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
 		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),
 				settings.reuseAddress(), settings.backlog(), responder.closeMode().value(), status.since(), status.lastError(), counts.snapshot(),
-				new Restarts(counts.restarts(true), counts.restarts(false)));
+				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
 	}
 
 	/**
@@ -41,6 +45,38 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 	 * @param failed restarts whose bind failed
 	 */
 	record Restarts(long succeeded, long failed) {
+	}
+
+	/**
+	 * The kernel's view of the port; only {@code available: false} where the kernel's tables cannot be read.
+	 *
+	 * @param available whether the kernel's tables could be read (on Linux)
+	 * @param states sockets on the port by TCP state, every state present
+	 * @param acceptQueue the listener's accept queue
+	 * @param listenOverflows the host's TcpExt ListenOverflows
+	 * @param listenDrops the host's TcpExt ListenDrops
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record KernelView(boolean available, @Nullable Map<TcpState, Long> states, @Nullable AcceptQueue acceptQueue,
+			@Nullable Long listenOverflows, @Nullable Long listenDrops) {
+
+		static KernelView of(PortView port) {
+			if (!port.available()) {
+				return new KernelView(false, null, null, null, null);
+			}
+			return new KernelView(true, port.states(), new AcceptQueue(port.acceptQueueDepth(), port.acceptQueueLimit()),
+					port.listenOverflows(), port.listenDrops());
+		}
+
+	}
+
+	/**
+	 * A listener's accept queue.
+	 *
+	 * @param depth connections waiting to be accepted
+	 * @param limit how many may wait
+	 */
+	record AcceptQueue(long depth, long limit) {
 	}
 
 }

@@ -2,6 +2,7 @@ package io.tcpresponder.responder;
 
 import java.util.Map;
 
+import io.tcpresponder.kernel.KernelTcpView;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -12,7 +13,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 /**
- * {@code /actuator/responder}: the TCP listener's state and counts, and {@code POST /actuator/responder/restart}.
+ * {@code /actuator/responder}: the TCP listener's state and counts with the kernel's view of its port, and
+ * {@code POST /actuator/responder/restart}.
  * Read-only unless {@code management.endpoint.responder.access} allows more.
  */
 @WebEndpoint(id = "responder", defaultAccess = Access.READ_ONLY)
@@ -24,13 +26,16 @@ class ResponderEndpoint {
 
 	private final TcpResponder responder;
 
-	ResponderEndpoint(TcpResponder responder) {
+	private final KernelTcpView kernel;
+
+	ResponderEndpoint(TcpResponder responder, KernelTcpView kernel) {
 		this.responder = responder;
+		this.kernel = kernel;
 	}
 
 	@ReadOperation
 	ResponderDescriptor responder() {
-		return ResponderDescriptor.of(this.responder);
+		return ResponderDescriptor.of(this.responder, this.kernel.read(this.responder.settings().port()));
 	}
 
 	/**

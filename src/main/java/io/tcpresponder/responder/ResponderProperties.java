@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import java.net.InetAddress;
 import java.time.Duration;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -33,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  * counted failed.
  * @param failFast whether a listener that cannot bind at startup fails the application instead of leaving the
  * responder FAILED.
+ * @param tcp how the kernel's view of the port is read.
  */
 @ConfigurationProperties("responder")
 @Validated
@@ -46,7 +48,7 @@ record ResponderProperties(
 		@DefaultValue("5s") @DurationMin(millis = 1) Duration clientCloseTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration shutdownTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration writeTimeout,
-		@DefaultValue("false") boolean failFast) {
+		@DefaultValue("false") boolean failFast, @DefaultValue @Valid Tcp tcp) {
 
 	/**
 	 * The listener settings this configuration starts with.
@@ -54,6 +56,15 @@ record ResponderProperties(
 	 */
 	ListenerSettings listenerSettings() {
 		return new ListenerSettings(this.bindAddress, this.port, this.reuseAddress, this.backlog);
+	}
+
+	/**
+	 * The kernel's view of the responder's port (TCP states, accept queue), from {@code /proc/net}.
+	 *
+	 * @param refreshInterval how long a reading of the kernel's tables is kept: they are read at most once per
+	 * interval, however many scrapes and requests ask.
+	 */
+	record Tcp(@DefaultValue("5s") @DurationMin(millis = 1) Duration refreshInterval) {
 	}
 
 }

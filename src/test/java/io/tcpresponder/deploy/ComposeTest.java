@@ -19,6 +19,8 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+import io.tcpresponder.support.Promtool;
+
 import static io.tcpresponder.deploy.Repository.at;
 import static org.assertj.core.api.Assertions.assertThat;
 

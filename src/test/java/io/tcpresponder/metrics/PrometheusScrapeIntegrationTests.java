@@ -51,7 +51,7 @@ class PrometheusScrapeIntegrationTests {
 
 	@Test
 	void prometheusSeesEveryConnectionTheTestMade() throws IOException {
-		PrometheusTools.assumeInstalled(PrometheusTools.PROMETHEUS);
+		PrometheusTools.assumeInstalled();
 		Actuator service = new Actuator(this.httpPort);
 		int port = service.responder().get("port").asInt();
 		Actuator prometheus = startPrometheus();
@@ -63,6 +63,10 @@ class PrometheusScrapeIntegrationTests {
 			.untilAsserted(() -> assertThat(query(prometheus, "responder_connections_accepted_total")).isEqualTo("37"));
 		assertThat(query(prometheus, "responder_connections_completed_total")).isEqualTo("37");
 		assertThat(query(prometheus, "responder_listening")).isEqualTo("1");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(
+				Long.parseLong(query(prometheus, "responder_tcp_sockets{state=\"time_wait\"}")))
+			.as("TIME_WAIT sockets on the responder's port")
+			.isPositive());
 	}
 
 	private Actuator startPrometheus() throws IOException {

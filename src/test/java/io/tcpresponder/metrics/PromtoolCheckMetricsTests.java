@@ -1,11 +1,10 @@
 package io.tcpresponder.metrics;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.Promtool;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,21 +29,15 @@ class PromtoolCheckMetricsTests {
 
 	@Test
 	void expositionHasNoFindings() throws IOException, InterruptedException {
-		PrometheusTools.assumeInstalled(PrometheusTools.PROMTOOL);
+		Promtool.assumeInstalled();
 		Actuator actuator = new Actuator(this.httpPort).asOperator(this.security);
 		Clients.fetch(actuator.responder().get("port").asInt());
 		actuator.post("/actuator/responder/restart", "{\"port\": 70000}");
 		String exposition = actuator.get("/actuator/prometheus").body();
 		assertThat(exposition).contains("responder_connections_accepted_total", "http_server_requests_seconds");
-		Process promtool = new ProcessBuilder(PrometheusTools.PROMTOOL.toString(), "check", "metrics")
-			.redirectErrorStream(true)
-			.start();
-		promtool.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
-		promtool.getOutputStream().close();
-		String findings = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(findings).as("promtool check metrics").isEmpty();
-		assertThat(promtool.exitValue()).isZero();
+		Promtool.Result check = Promtool.runWithInput(exposition, "check", "metrics");
+		assertThat(check.output()).as("promtool check metrics").isEmpty();
+		assertThat(check.exitCode()).isZero();
 	}
 
 }

@@ -182,6 +182,29 @@ class ResponderEndpointIntegrationTests {
 	}
 
 	@Test
+	void showsTheKernelsViewOfThePort() {
+		for (int i = 0; i < 10; i++) {
+			assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
+		}
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			JsonNode tcp = this.actuator.responder().get("tcp");
+			assertThat(tcp.get("available").asBoolean()).isTrue();
+			assertThat(names(tcp.get("states"))).containsExactlyInAnyOrder("LISTEN", "SYN_RECV", "ESTABLISHED",
+					"FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK", "CLOSING");
+			assertThat(tcp.at("/states/LISTEN").asLong()).isEqualTo(1);
+			assertThat(tcp.at("/states/TIME_WAIT").asLong()).isGreaterThanOrEqualTo(10);
+			assertThat(tcp.at("/acceptQueue/depth").asLong()).isZero();
+			assertThat(tcp.at("/acceptQueue/limit").asLong()).isEqualTo(32);
+			assertThat(tcp.get("listenOverflows").asLong()).isNotNegative();
+			assertThat(tcp.get("listenDrops").asLong()).isGreaterThanOrEqualTo(tcp.get("listenOverflows").asLong());
+		});
+		String scrape = this.actuator.get("/actuator/prometheus").body();
+		assertThat(scrape).containsPattern("(?m)^responder_tcp_sockets\\{[^}]*state=\"time_wait\"[^}]*\\} [1-9]")
+			.containsPattern("(?m)^responder_tcp_accept_queue_limit\\{[^}]*\\} 32\\.0$")
+			.contains("# TYPE responder_tcp_listen_overflows_total counter");
+	}
+
+	@Test
 	void exposesOnlyTheOperatorsEndpoints() {
 		JsonNode links = Actuator.json(this.actuator.get("/actuator")).get("_links");
 		assertThat(names(links)).allMatch((name) -> Set

@@ -3,11 +3,8 @@ package io.tcpresponder.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The kernel's table of TCP sockets, read with {@code ss} from iproute2, as an operator would: an independent
@@ -24,9 +21,7 @@ public final class KernelSockets {
 	 * Skips the calling test where {@code ss} is missing, except on CI, where it must be installed.
 	 */
 	public static void assumeAvailable() {
-		if (!Files.isExecutable(SS) && !"true".equals(System.getenv("CI"))) {
-			Assumptions.abort("/usr/bin/ss (Debian's iproute2) is not installed: the kernel cannot be asked");
-		}
+		Tools.assumeInstalled(SS, "iproute2");
 	}
 
 	/**
