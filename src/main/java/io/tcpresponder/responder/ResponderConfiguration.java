@@ -3,6 +3,8 @@ package io.tcpresponder.responder;
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,6 +41,12 @@ class ResponderConfiguration {
 	@Bean
 	ResponderEndpoint responderEndpoint(TcpResponder responder, KernelTcpView kernelTcpView) {
 		return new ResponderEndpoint(responder, kernelTcpView);
+	}
+
+	@Bean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	RestartBodyFilter restartBodyFilter(WebEndpointProperties webEndpoints) {
+		return new RestartBodyFilter(webEndpoints.getBasePath());
 	}
 
 	@Bean

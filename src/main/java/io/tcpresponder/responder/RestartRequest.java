@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param backlog the new listen backlog, or {@code null} to keep it
  */
 record RestartRequest(@Nullable Boolean reuseAddress, @Nullable Integer port, @Nullable Integer backlog) {
+
+	/** The fields a restart body may have. */
+	static final List<String> FIELDS = List.of("reuseAddress", "port", "backlog");
 
 	/**
 	 * Reads the values of a restart body. Actuator hands them over as text, JSON numbers and booleans alike.

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -117,6 +118,37 @@ class ResponderEndpointIntegrationTests {
 		for (String unchanged : new String[] { "state", "port", "backlog", "reuseAddress", "since", "restarts" }) {
 			assertThat(after.get(unchanged)).as(unchanged).isEqualTo(before.get(unchanged));
 		}
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			{"bogus": 1}                     | bogus | unknown field "bogus"; a restart takes reuseAddress, port, backlog
+			{"port": 9000, "reuse": false}   | reuse | unknown field "reuse"
+			{"port": {"value": 9000}}        | port  | port must be a single value
+			{"backlog": [1, 2]}              | backlog | backlog must be a single value
+			{"port": 9000                    |       | The body is not a JSON document
+			[1, 2]                           |       | The body must be a JSON object
+			"restart"                        |       | The body must be a JSON object
+			""")
+	void restartRefusesABodyOfTheWrongShapeAndChangesNothing(String body, String field, String message) {
+		JsonNode before = this.actuator.responder();
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", body);
+		assertThat(response.statusCode()).isEqualTo(400);
+		JsonNode error = Actuator.json(response);
+		assertThat(error.get("message").asString()).contains(message);
+		assertThat(error.get("field").isNull()).as("no field to name").isEqualTo(field == null);
+		if (field != null) {
+			assertThat(error.get("field").asString()).isEqualTo(field);
+		}
+		JsonNode after = this.actuator.responder();
+		for (String unchanged : new String[] { "state", "port", "backlog", "reuseAddress", "since", "restarts" }) {
+			assertThat(after.get(unchanged)).as(unchanged).isEqualTo(before.get(unchanged));
+		}
+	}
+
+	@Test
+	void restartTakesAnEmptyBody() {
+		assertThat(this.actuator.post("/actuator/responder/restart", "").statusCode()).isEqualTo(200);
 	}
 
 	@Test
