@@ -4,6 +4,7 @@ import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -17,10 +18,13 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(ResponderProperties.class)
 class ResponderConfiguration {
 
-	@Bean
+	/**
+	 * The responder, where {@link EarlyResponderStart} has not started it before the context.
+	 */
+	@Bean(EarlyResponderStart.BEAN_NAME)
+	@ConditionalOnMissingBean
 	TcpResponder tcpResponder(ResponderProperties properties) {
-		return new TcpResponder(properties.listenerSettings(), properties.message(), properties.closeMode(),
-				properties.writeTimeout(), properties.clientCloseTimeout());
+		return TcpResponder.of(properties);
 	}
 
 	@Bean

@@ -11,8 +11,13 @@ import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.core.env.Environment;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 /**
  * Settings of the TCP responder, validated at startup.
@@ -36,7 +41,7 @@ import org.springframework.validation.annotation.Validated;
  * responder FAILED.
  * @param tcp how the kernel's view of the port is read.
  */
-@ConfigurationProperties("responder")
+@ConfigurationProperties(ResponderProperties.PREFIX)
 @Validated
 record ResponderProperties(
 		@DefaultValue("9000") @Min(0) @Max(65535) int port,
@@ -49,6 +54,23 @@ record ResponderProperties(
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration shutdownTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration writeTimeout,
 		@DefaultValue("false") boolean failFast, @DefaultValue @Valid Tcp tcp) {
+
+	static final String PREFIX = "responder";
+
+	/**
+	 * Binds and validates the properties from the environment, before the application context exists.
+	 * @param environment the environment
+	 * @return the properties
+	 * @throws org.springframework.boot.context.properties.bind.BindException if a value is missing its type or
+	 * breaks a constraint, naming the property
+	 */
+	static ResponderProperties bind(Environment environment) {
+		try (LocalValidatorFactoryBean validator = new LocalValidatorFactoryBean()) {
+			validator.afterPropertiesSet();
+			return Binder.get(environment)
+				.bindOrCreate(PREFIX, Bindable.of(ResponderProperties.class), new ValidationBindHandler(validator));
+		}
+	}
 
 	/**
 	 * The listener settings this configuration starts with.

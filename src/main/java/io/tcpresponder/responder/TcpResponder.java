@@ -61,13 +61,18 @@ final class TcpResponder {
 		this.pending = new PendingConnections(this.counts, writeTimeout, clientCloseTimeout);
 	}
 
+	static TcpResponder of(ResponderProperties properties) {
+		return new TcpResponder(properties.listenerSettings(), properties.message(), properties.closeMode(),
+				properties.writeTimeout(), properties.clientCloseTimeout());
+	}
+
 	/**
-	 * Binds the listener, unless it is listening already.
+	 * Binds the listener, unless it was started already: once FAILED, only a restart binds again.
 	 * @throws ResponderBindException if the listener cannot be bound; the responder is then FAILED
 	 */
 	void start() {
 		synchronized (this.lifecycleLock) {
-			if (this.listener == null) {
+			if (this.status.state() == ResponderState.STOPPED) {
 				bind();
 			}
 		}

@@ -4,6 +4,7 @@ import io.tcpresponder.support.Clients;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.tcpresponder.TcpResponderApplication;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Starting the application as an operator does, with good and bad configuration.
@@ -66,13 +68,26 @@ class ResponderStartupTests {
 	@Test
 	void failFastMakesAPortInUseFailStartup(CapturedOutput output) throws IOException {
 		try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			assertThatException()
+			assertThatExceptionOfType(ResponderBindException.class)
 				.isThrownBy(() -> run("responder.port=" + holder.getLocalPort(), "responder.fail-fast=true").close())
 				.withRootCauseInstanceOf(java.net.BindException.class)
-				.havingCause()
-				.isInstanceOf(ResponderBindException.class)
 				.withMessage("Unable to start the TCP responder on :: port " + holder.getLocalPort()
 						+ ": EADDRINUSE (Address already in use)");
+		}
+	}
+
+	@Test
+	void listensBeforeTheContextIsRefreshed() {
+		AtomicReference<ResponderState> atRefresh = new AtomicReference<>();
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(TcpResponderApplication.class)
+			.web(WebApplicationType.NONE)
+			.initializers((context) -> context.addBeanFactoryPostProcessor((beanFactory) -> atRefresh
+				.set(((TcpResponder) beanFactory.getSingleton(EarlyResponderStart.BEAN_NAME)).status().state())));
+		try (ConfigurableApplicationContext context = builder.run("--responder.port=0")) {
+			assertThat(atRefresh).hasValue(ResponderState.LISTENING);
+			TcpResponder responder = context.getBean(TcpResponder.class);
+			assertThat(context.getBeansOfType(TcpResponder.class)).hasSize(1);
+			assertThat(Clients.fetch(responder.settings().port())).isEqualTo("I sent sth to client!\n");
 		}
 	}
 
