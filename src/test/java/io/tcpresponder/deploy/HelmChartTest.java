@@ -225,12 +225,15 @@ class HelmChartTest {
 				Arguments.of("replicaCount: -1\n", "/replicaCount", "minimum"),
 				Arguments.of("responder:\n  closeMode: bogus\n", "/responder/closeMode", "server-first"),
 				Arguments.of("responder:\n  shutdownTimeout: 10\n", "/responder/shutdownTimeout", "string"),
-				Arguments.of("credentials:\n  password: 1234\n", "/credentials/password", "string"),
-				Arguments.of("credentials:\n  password: true\n", "/credentials/password", "string"),
+				Arguments.of("credentials:\n  password: 1234\n", "/credentials/password", "got number, want string"),
+				Arguments.of("credentials:\n  password: true\n", "/credentials/password", "got boolean, want string"),
+				Arguments.of("credentials:\n  existingSecret: Bad_Name\n", "/credentials/existingSecret",
+						"does not match pattern"),
 				Arguments.of("credentials:\n  passwrd: x\n", "passwrd", "not allowed"),
-				Arguments.of("actuator:\n  writeOperations: \"no\"\n", "/actuator/writeOperations", "boolean"),
+				Arguments.of("actuator:\n  writeOperations: \"no\"\n", "/actuator/writeOperations",
+						"got string, want boolean"),
 				Arguments.of("responder:\n  security:\n    anonymousReads: 0\n", "/responder/security/anonymousReads",
-						"boolean"),
+						"want boolean"),
 				Arguments.of("unknownKey: 1\n", "unknownKey", "not allowed"));
 	}
 
