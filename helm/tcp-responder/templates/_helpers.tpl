@@ -106,7 +106,28 @@ validated to be longer than it, so the responder can finish its connections befo
 {{- with $r.bindAddress }}
 {{- $_ := set $responder "bind-address" . }}
 {{- end }}
+{{- $_ := set $responder "security" (dict "anonymous-reads" $r.security.anonymousReads) }}
 {{- $config := dict "responder" $responder "server" (dict "port" (int .Values.http.port)) }}
+{{- if not .Values.actuator.writeOperations }}
+{{- $_ := set $config "management" (dict "endpoints" (dict "access" (dict "max-permitted" "read-only"))) }}
+{{- end }}
 {{- $config = mustMergeOverwrite $config (deepCopy .Values.extraConfig) }}
 {{- toYaml $config }}
+{{- end }}
+
+{{/*
+Name of the Secret holding the operator credentials: credentials.existingSecret, or the chart's own when
+credentials.password is set; empty when there are none.
+*/}}
+{{- define "tcp-responder.credentialsSecretName" -}}
+{{- if .Values.credentials.existingSecret }}
+{{- .Values.credentials.existingSecret }}
+{{- else if .Values.credentials.password }}
+{{- printf "%s-credentials" (include "tcp-responder.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* Whether the chart creates the credentials Secret itself. */}}
+{{- define "tcp-responder.createsCredentialsSecret" -}}
+{{- if and (not .Values.credentials.existingSecret) .Values.credentials.password }}true{{ end }}
 {{- end }}

@@ -36,7 +36,12 @@ class ComposeTest {
 			"responder.reuse-address", "reuseAddress", "responder.message", "message", "responder.close-mode",
 			"closeMode", "responder.client-close-timeout", "clientCloseTimeout", "responder.shutdown-timeout",
 			"shutdownTimeout", "responder.write-timeout", "writeTimeout", "responder.fail-fast", "failFast",
-			"responder.tcp.refresh-interval", "tcp.refreshInterval");
+			"responder.tcp.refresh-interval", "tcp.refreshInterval", "responder.security.anonymous-reads",
+			"security.anonymousReads");
+
+	/** Variables of the responder service that are Spring Boot's own settings rather than responder.* ones. */
+	private static final List<String> SPRING_VARIABLES = List.of("SPRING_SECURITY_USER_NAME",
+			"SPRING_SECURITY_USER_PASSWORD", "MANAGEMENT_ENDPOINTS_ACCESS_MAX_PERMITTED");
 
 	private final Map<String, Object> compose = Repository.yaml(Repository.COMPOSE);
 
@@ -72,6 +77,9 @@ class ComposeTest {
 		Map<String, Object> helmResponder = at(Chart.defaultValues(), "responder");
 		Map<String, String> propertyOfVariable = new LinkedHashMap<>();
 		environment.forEach((variable, value) -> {
+			if (SPRING_VARIABLES.contains(variable)) {
+				return;
+			}
 			if (value == null) {
 				// passed through from the shell only when set there: the application's default applies otherwise
 				String property = HELM_VALUE_OF_PROPERTY.keySet()
@@ -97,6 +105,26 @@ class ComposeTest {
 		assertThat(propertyOfVariable.values()).as("every responder.* setting but the port is overridable")
 			.containsExactlyInAnyOrderElementsOf(HELM_VALUE_OF_PROPERTY.keySet());
 		assertThat(environment).containsEntry("RESPONDER_REUSE_ADDRESS", "${RESPONDER_REUSE_ADDRESS:-true}");
+	}
+
+	/**
+	 * The operator credentials come from the shell or an .env file: the user name defaults to the chart's, the
+	 * password and the read-only switch are passed through only when set, so no password is kept in the repository.
+	 */
+	@Test
+	void operatorCredentialsArePassedThroughWithoutADefaultPassword() {
+		Map<String, Object> environment = at(this.compose, "services.responder.environment");
+		assertThat(environment).containsEntry("SPRING_SECURITY_USER_NAME",
+				"${SPRING_SECURITY_USER_NAME:-" + at(Chart.defaultValues(), "credentials.username") + "}");
+		assertThat(environment).containsKey("SPRING_SECURITY_USER_PASSWORD")
+			.containsKey("MANAGEMENT_ENDPOINTS_ACCESS_MAX_PERMITTED");
+		assertThat(environment.get("SPRING_SECURITY_USER_PASSWORD")).as("passed through, no default").isNull();
+		assertThat(environment.get("MANAGEMENT_ENDPOINTS_ACCESS_MAX_PERMITTED")).as("passed through").isNull();
+		assertThat(springSees("SPRING_SECURITY_USER_PASSWORD", "x", "spring.security.user.password")).isTrue();
+		assertThat(springSees("SPRING_SECURITY_USER_NAME", "x", "spring.security.user.name")).isTrue();
+		assertThat(springSees("MANAGEMENT_ENDPOINTS_ACCESS_MAX_PERMITTED", "read-only",
+				"management.endpoints.access.max-permitted")).isTrue();
+		assertThat(Repository.read(Repository.COMPOSE)).doesNotContainPattern("SPRING_SECURITY_USER_PASSWORD:[ \\t]*[^ \\t\\r\\n]");
 	}
 
 	@Test

@@ -43,7 +43,8 @@ class HelmChartTest {
 	void chartKeepsValuesSetsForCi() {
 		assertThat(Chart.ciValuesFiles()).extracting((file) -> file.getFileName().toString())
 			.contains("default-values.yaml", "all-optional-values.yaml", "loadbalancer-values.yaml",
-					"client-first-values.yaml");
+					"client-first-values.yaml", "credentials-values.yaml", "existing-secret-values.yaml",
+					"read-only-values.yaml");
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -224,6 +225,15 @@ class HelmChartTest {
 				Arguments.of("replicaCount: -1\n", "/replicaCount", "minimum"),
 				Arguments.of("responder:\n  closeMode: bogus\n", "/responder/closeMode", "server-first"),
 				Arguments.of("responder:\n  shutdownTimeout: 10\n", "/responder/shutdownTimeout", "string"),
+				Arguments.of("credentials:\n  password: 1234\n", "/credentials/password", "got number, want string"),
+				Arguments.of("credentials:\n  password: true\n", "/credentials/password", "got boolean, want string"),
+				Arguments.of("credentials:\n  existingSecret: Bad_Name\n", "/credentials/existingSecret",
+						"does not match pattern"),
+				Arguments.of("credentials:\n  passwrd: x\n", "passwrd", "not allowed"),
+				Arguments.of("actuator:\n  writeOperations: \"no\"\n", "/actuator/writeOperations",
+						"got string, want boolean"),
+				Arguments.of("responder:\n  security:\n    anonymousReads: 0\n", "/responder/security/anonymousReads",
+						"want boolean"),
 				Arguments.of("unknownKey: 1\n", "unknownKey", "not allowed"));
 	}
 
@@ -414,7 +424,7 @@ class HelmChartTest {
 		});
 	}
 
-	private static Map<String, Object> effectiveValues(Path valuesFile) {
+	static Map<String, Object> effectiveValues(Path valuesFile) {
 		Map<String, Object> defaults = Chart.defaultValues();
 		return (valuesFile != null) ? Repository.merge(defaults, Repository.yaml(valuesFile)) : defaults;
 	}
@@ -435,9 +445,13 @@ class HelmChartTest {
 		if (bindAddress != null && !bindAddress.isEmpty()) {
 			responder.put("bind-address", bindAddress);
 		}
+		responder.put("security", Map.of("anonymous-reads", at(values, "responder.security.anonymousReads")));
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put("responder", responder);
 		config.put("server", Map.of("port", at(values, "http.port")));
+		if (Boolean.FALSE.equals(at(values, "actuator.writeOperations"))) {
+			config.put("management", Map.of("endpoints", Map.of("access", Map.of("max-permitted", "read-only"))));
+		}
 		return Repository.merge(config, at(values, "extraConfig"));
 	}
 
