@@ -96,6 +96,7 @@ validated to be longer than it, so the responder can finish its connections befo
       "port" (int $r.port)
       "backlog" (int $r.backlog)
       "reuse-address" $r.reuseAddress
+      "reuse-port" $r.reusePort
       "message" $r.message
       "close-mode" $r.closeMode
       "client-close-timeout" $r.clientCloseTimeout

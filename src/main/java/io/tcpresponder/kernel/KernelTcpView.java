@@ -1,13 +1,12 @@
 package io.tcpresponder.kernel;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -53,7 +52,7 @@ public final class KernelTcpView {
 
 	private final LongSupplier nanoClock;
 
-	private final Path somaxconn;
+	private final Path procDirectory;
 
 	private final IntSupplier backlog;
 
@@ -78,7 +77,7 @@ public final class KernelTcpView {
 
 	KernelTcpView(Path procDirectory, Duration refreshInterval, LongSupplier nanoClock, IntSupplier backlog) {
 		Path net = procDirectory.resolve("net");
-		this.somaxconn = procDirectory.resolve("sys/net/core/somaxconn");
+		this.procDirectory = procDirectory;
 		this.backlog = backlog;
 		this.tcp = net.resolve("tcp");
 		this.tcp6 = net.resolve("tcp6");
@@ -163,12 +162,9 @@ public final class KernelTcpView {
 			return 0;
 		}
 		long backlog = this.backlog.getAsInt();
-		// One read from the start: a sysctl file answers nothing to a read at an offset, as Files.readString makes.
-		try (InputStream in = Files.newInputStream(this.somaxconn)) {
-			backlog = Math.min(backlog, Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip()));
-		}
-		catch (IOException | NumberFormatException ex) {
-			// Without the sysctl, the backlog as given.
+		OptionalLong somaxconn = Sysctl.read(this.procDirectory, "net.core.somaxconn");
+		if (somaxconn.isPresent()) {
+			backlog = Math.min(backlog, somaxconn.getAsLong());
 		}
 		return listeners * backlog;
 	}

@@ -11,16 +11,22 @@ import org.jspecify.annotations.Nullable;
  * @param address the local address, or {@code null} for every local address
  * @param port the port, 0 for any free port
  * @param reuseAddress the SO_REUSEADDR option
+ * @param reusePort the SO_REUSEPORT option, which a handover needs
  * @param backlog the listen backlog
  */
-record ListenerSettings(@Nullable InetAddress address, int port, boolean reuseAddress, int backlog) {
+record ListenerSettings(@Nullable InetAddress address, int port, boolean reuseAddress, boolean reusePort,
+		int backlog) {
 
 	InetSocketAddress socketAddress() {
 		return (this.address != null) ? new InetSocketAddress(this.address, this.port) : new InetSocketAddress(this.port);
 	}
 
+	ListenerSettings withReuseAddress(boolean reuseAddress) {
+		return new ListenerSettings(this.address, this.port, reuseAddress, this.reusePort, this.backlog);
+	}
+
 	ListenerSettings withPort(int port) {
-		return new ListenerSettings(this.address, port, this.reuseAddress, this.backlog);
+		return new ListenerSettings(this.address, port, this.reuseAddress, this.reusePort, this.backlog);
 	}
 
 	/**

@@ -2,9 +2,11 @@ package io.tcpresponder.responder;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tcpresponder.kernel.PortView;
+import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.kernel.TcpState;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param address the local address listened on ({@code ::} for every address)
  * @param port the bound port, or the port to bind when not listening
  * @param reuseAddress the SO_REUSEADDR option of the listener
+ * @param reusePort the SO_REUSEPORT option of the listener
  * @param backlog the listen backlog
  * @param closeMode which side closes first
  * @param since when the current state began
@@ -25,7 +28,8 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param restarts restart counts over the life of the process
  * @param tcp the kernel's view of the port
  */
-record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, int backlog,
+record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, boolean reusePort,
+		int backlog,
 		String closeMode, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
 		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp) implements OperationResponseBody {
 
@@ -34,7 +38,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
 		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),
-				settings.reuseAddress(), settings.backlog(), responder.closeMode().value(), status.since(), status.lastError(), counts.snapshot(),
+				settings.reuseAddress(), settings.reusePort(), settings.backlog(), responder.closeMode().value(), status.since(), status.lastError(), counts.snapshot(),
 				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
 	}
 
@@ -55,17 +59,25 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 	 * @param acceptQueue the listener's accept queue
 	 * @param listenOverflows the host's TcpExt ListenOverflows
 	 * @param listenDrops the host's TcpExt ListenDrops
+	 * @param migrateRequests whether the kernel moves the accept queue of a closing SO_REUSEPORT listener to its
+	 * siblings ({@code net.ipv4.tcp_migrate_req}), which a handover needs to lose no connection; {@code null} where
+	 * the kernel has no such setting
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record KernelView(boolean available, @Nullable Map<TcpState, Long> states, @Nullable AcceptQueue acceptQueue,
-			@Nullable Long listenOverflows, @Nullable Long listenDrops) {
+			@Nullable Long listenOverflows, @Nullable Long listenDrops, @Nullable Boolean migrateRequests) {
 
 		static KernelView of(PortView port) {
 			if (!port.available()) {
-				return new KernelView(false, null, null, null, null);
+				return new KernelView(false, null, null, null, null, null);
 			}
 			return new KernelView(true, port.states(), new AcceptQueue(port.acceptQueueDepth(), port.acceptQueueLimit()),
-					port.listenOverflows(), port.listenDrops());
+					port.listenOverflows(), port.listenDrops(), readMigrateRequests());
+		}
+
+		private static @Nullable Boolean readMigrateRequests() {
+			OptionalLong value = Sysctl.read("net.ipv4.tcp_migrate_req");
+			return value.isPresent() ? value.getAsLong() == 1 : null;
 		}
 
 	}

@@ -28,6 +28,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * @param backlog length of the listen (accept) queue passed to listen(2).
  * @param reuseAddress whether the listener sets SO_REUSEADDR; it is always set explicitly, since the JDK turns it on
  * by default on Linux.
+ * @param reusePort whether the listener sets SO_REUSEPORT: a restart in {@code handover} mode binds the new
+ * listener beside the old one, which needs it on both.
  * @param message line written to every client before the server closes the connection, as UTF-8.
  * @param closeMode which side closes first: {@code server-first} (TIME_WAIT on the server's port, the classic
  * behaviour) or {@code client-first} (the server waits for the client to close, and TIME_WAIT lands on the client).
@@ -48,6 +50,7 @@ record ResponderProperties(
 		@LocalAddress @Nullable InetAddress bindAddress,
 		@DefaultValue("32") @Min(1) @Max(65535) int backlog,
 		@DefaultValue("true") boolean reuseAddress,
+		@DefaultValue("false") boolean reusePort,
 		@DefaultValue("I sent sth to client!\n") @NotEmpty String message,
 		@DefaultValue("server-first") CloseMode closeMode,
 		@DefaultValue("5s") @DurationMin(millis = 1) Duration clientCloseTimeout,
@@ -77,7 +80,7 @@ record ResponderProperties(
 	 * @return the initial listener settings
 	 */
 	ListenerSettings listenerSettings() {
-		return new ListenerSettings(this.bindAddress, this.port, this.reuseAddress, this.backlog);
+		return new ListenerSettings(this.bindAddress, this.port, this.reuseAddress, this.reusePort, this.backlog);
 	}
 
 	/**

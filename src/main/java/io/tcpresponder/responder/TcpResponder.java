@@ -101,6 +101,39 @@ final class TcpResponder {
 	}
 
 	/**
+	 * Binds a new listener beside the running one with SO_REUSEPORT, then closes the old one, so that the port never
+	 * stops accepting. Connections still in the old listener's accept queue when it closes move to the new one only
+	 * where the kernel migrates them ({@code net.ipv4.tcp_migrate_req = 1}); otherwise the kernel resets them. If the
+	 * new listener cannot be bound, the old one keeps listening and the error is reported.
+	 * @param change makes the new settings from the current ones; they must keep SO_REUSEPORT on
+	 * @return whether the new listener is bound
+	 * @throws IllegalStateException if the responder is not listening with SO_REUSEPORT, or the change turns it off
+	 */
+	boolean handOver(UnaryOperator<ListenerSettings> change) {
+		synchronized (this.lifecycleLock) {
+			ListenerSettings next = change.apply(this.settings);
+			if (this.listener == null || !this.settings.reusePort() || !next.reusePort()) {
+				throw new IllegalStateException("A handover needs a listening responder with reusePort on, before "
+						+ "and after (responder.reuse-port: true); it is " + this.status.state() + " with reusePort "
+						+ (this.settings.reusePort() ? "on" : "off"));
+			}
+			Listener old = this.listener;
+			try {
+				this.listener = open(next);
+			}
+			catch (ResponderBindException ex) {
+				this.status = new Status(ResponderState.LISTENING, this.status.since(), ex.getError());
+				this.counts.onRestart(false);
+				return false;
+			}
+			old.close();
+			setStatus(ResponderState.LISTENING, null);
+			this.counts.onRestart(true);
+			return true;
+		}
+	}
+
+	/**
 	 * Stops accepting, lets the writes in progress finish within the timeout, and resets those left.
 	 * @param timeout how long writes in progress may take
 	 */
@@ -130,25 +163,39 @@ final class TcpResponder {
 
 	private void bind() {
 		setStatus(ResponderState.STARTING, null);
-		ListenerSettings settings = this.settings;
+		try {
+			this.listener = open(this.settings);
+			setStatus(ResponderState.LISTENING, null);
+		}
+		catch (ResponderBindException ex) {
+			setStatus(ResponderState.FAILED, ex.getError());
+			throw ex;
+		}
+	}
+
+	/**
+	 * Binds a listener with the given settings and starts accepting on it; the settings then hold the bound port.
+	 */
+	private Listener open(ListenerSettings settings) {
 		ServerSocketChannel channel = null;
 		try {
 			channel = ServerSocketChannel.open();
 			channel.setOption(StandardSocketOptions.SO_REUSEADDR, settings.reuseAddress());
+			if (settings.reusePort()) {
+				channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			}
 			channel.bind(settings.socketAddress(), settings.backlog());
 			int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
 			this.settings = settings.withPort(port);
-			this.listener = new Listener(channel, port);
-			setStatus(ResponderState.LISTENING, null);
-			logger.info("TCP responder listening on " + this.settings.addressText() + " port " + port
-					+ " (SO_REUSEADDR " + (settings.reuseAddress() ? "on" : "off") + ", backlog "
-					+ settings.backlog() + ")");
+			logger.info("TCP responder listening on " + settings.addressText() + " port " + port + " (SO_REUSEADDR "
+					+ (settings.reuseAddress() ? "on" : "off") + ", SO_REUSEPORT " + (settings.reusePort() ? "on" : "off")
+					+ ", backlog " + settings.backlog() + ")");
+			return new Listener(channel, port);
 		}
 		catch (IOException | RuntimeException ex) {
 			closeQuietly(channel);
-			KernelError error = KernelError.of(ex);
-			setStatus(ResponderState.FAILED, error);
-			ResponderBindException failure = new ResponderBindException(settings, error, ex);
+			this.settings = settings;
+			ResponderBindException failure = new ResponderBindException(settings, KernelError.of(ex), ex);
 			logger.warn(failure.getMessage());
 			throw failure;
 		}

@@ -32,12 +32,13 @@ class ComposeTest {
 	private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z0-9_]+):-(.*)}", Pattern.DOTALL);
 
 	/** Helm value (under responder) for each responder.* property the compose file sets. */
-	private static final Map<String, String> HELM_VALUE_OF_PROPERTY = Map.of("responder.backlog", "backlog",
-			"responder.reuse-address", "reuseAddress", "responder.message", "message", "responder.close-mode",
-			"closeMode", "responder.client-close-timeout", "clientCloseTimeout", "responder.shutdown-timeout",
-			"shutdownTimeout", "responder.write-timeout", "writeTimeout", "responder.fail-fast", "failFast",
-			"responder.tcp.refresh-interval", "tcp.refreshInterval", "responder.security.anonymous-reads",
-			"security.anonymousReads");
+	private static final Map<String, String> HELM_VALUE_OF_PROPERTY = Map.ofEntries(Map.entry("responder.backlog", "backlog"),
+			Map.entry("responder.reuse-address", "reuseAddress"), Map.entry("responder.reuse-port", "reusePort"),
+			Map.entry("responder.message", "message"), Map.entry("responder.close-mode",
+			"closeMode"), Map.entry("responder.client-close-timeout", "clientCloseTimeout"),
+			Map.entry("responder.shutdown-timeout", "shutdownTimeout"), Map.entry("responder.write-timeout", "writeTimeout"),
+			Map.entry("responder.fail-fast", "failFast"), Map.entry("responder.tcp.refresh-interval", "tcp.refreshInterval"),
+			Map.entry("responder.security.anonymous-reads", "security.anonymousReads"));
 
 	/** Variables of the responder service that are Spring Boot's own settings rather than responder.* ones. */
 	private static final List<String> SPRING_VARIABLES = List.of("SPRING_SECURITY_USER_NAME",

@@ -434,6 +434,7 @@ class HelmChartTest {
 		responder.put("port", at(values, "responder.port"));
 		responder.put("backlog", at(values, "responder.backlog"));
 		responder.put("reuse-address", at(values, "responder.reuseAddress"));
+		responder.put("reuse-port", at(values, "responder.reusePort"));
 		responder.put("message", at(values, "responder.message"));
 		responder.put("close-mode", at(values, "responder.closeMode"));
 		responder.put("client-close-timeout", at(values, "responder.clientCloseTimeout"));

@@ -85,7 +85,7 @@ class CloseModeTests {
 	}
 
 	private int start(CloseMode closeMode, Duration clientCloseTimeout) {
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, 32), LINE, closeMode,
+		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), LINE, closeMode,
 				Duration.ofSeconds(5), clientCloseTimeout);
 		this.responder.start();
 		return this.responder.settings().port();

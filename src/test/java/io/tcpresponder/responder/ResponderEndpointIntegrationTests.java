@@ -105,7 +105,8 @@ class ResponderEndpointIntegrationTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "{\"port\": \"abc\"}", "{\"port\": 70000}", "{\"port\": 0}", "{\"port\": 90.5}",
-			"{\"backlog\": 0}", "{\"backlog\": -5}", "{\"reuseAddress\": \"yes\"}", "{\"reuseAddress\": 1}" })
+			"{\"backlog\": 0}", "{\"backlog\": -5}", "{\"reuseAddress\": \"yes\"}", "{\"reuseAddress\": 1}", "{\"mode\": \"bogus\"}",
+			"{\"reusePort\": \"on\"}" })
 	void restartRefusesABadFieldAndChangesNothing(String body) {
 		JsonNode before = this.actuator.responder();
 		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", body);
@@ -122,7 +123,7 @@ class ResponderEndpointIntegrationTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
-			{"bogus": 1}                     | bogus | unknown field "bogus"; a restart takes reuseAddress, port, backlog
+			{"bogus": 1}                     | bogus | unknown field "bogus"; a restart takes mode, reuseAddress, reusePort, port, backlog
 			{"port": 9000, "reuse": false}   | reuse | unknown field "reuse"
 			{"port": {"value": 9000}}        | port  | port must be a single value
 			{"backlog": [1, 2]}              | backlog | backlog must be a single value
@@ -144,6 +145,17 @@ class ResponderEndpointIntegrationTests {
 		for (String unchanged : new String[] { "state", "port", "backlog", "reuseAddress", "since", "restarts" }) {
 			assertThat(after.get(unchanged)).as(unchanged).isEqualTo(before.get(unchanged));
 		}
+	}
+
+	@Test
+	void handoverNeedsReusePortAndChangesNothingWithoutIt() {
+		JsonNode before = this.actuator.responder();
+		assertThat(before.get("reusePort").asBoolean()).isFalse();
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "{\"mode\": \"handover\"}");
+		assertThat(response.statusCode()).isEqualTo(409);
+		assertThat(Actuator.json(response).get("message").asString()).contains("reusePort");
+		assertThat(this.actuator.responder().get("restarts")).isEqualTo(before.get("restarts"));
+		assertThat(this.actuator.responder().at("/tcp/migrateRequests").isBoolean()).isTrue();
 	}
 
 	@Test

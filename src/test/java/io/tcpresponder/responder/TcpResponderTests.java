@@ -88,8 +88,7 @@ class TcpResponderTests {
 		KernelSockets.assumeAvailable();
 		TcpResponder responder = start(true, LINE);
 		int port = serveAndAwaitTimeWait(responder, 20);
-		assertThat(responder.restart((settings) -> new ListenerSettings(settings.address(), settings.port(), false,
-				settings.backlog())))
+		assertThat(responder.restart((settings) -> settings.withReuseAddress(false)))
 			.isFalse();
 		assertThat(KernelSockets.count("time-wait", port)).isPositive();
 		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
@@ -98,8 +97,7 @@ class TcpResponderTests {
 		assertThat(responder.settings().reuseAddress()).isFalse();
 		assertThat(responder.counts().restarts(false)).isEqualTo(1);
 		// The TIME_WAIT sockets were left by a listener with the option on: turning it on again binds.
-		assertThat(responder.restart((settings) -> new ListenerSettings(settings.address(), settings.port(), true,
-				settings.backlog())))
+		assertThat(responder.restart((settings) -> settings.withReuseAddress(true)))
 			.isTrue();
 		assertThat(responder.status().lastError()).isNull();
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
@@ -110,8 +108,7 @@ class TcpResponderTests {
 		KernelSockets.assumeAvailable();
 		TcpResponder responder = start(false, LINE);
 		int port = serveAndAwaitTimeWait(responder, 20);
-		assertThat(responder.restart((settings) -> new ListenerSettings(settings.address(), settings.port(), true,
-				settings.backlog())))
+		assertThat(responder.restart((settings) -> settings.withReuseAddress(true)))
 			.isFalse();
 		assertThat(KernelSockets.count("time-wait", port)).isPositive();
 		assertThat(responder.status().lastError().code()).isEqualTo("EADDRINUSE");
@@ -122,7 +119,7 @@ class TcpResponderTests {
 	void portHeldByAnotherSocketFailsThenBindsOnceFree() throws IOException {
 		ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
 		int port = holder.getLocalPort();
-		TcpResponder responder = responder(new ListenerSettings(null, port, true, 32), LINE, Duration.ofSeconds(5));
+		TcpResponder responder = responder(new ListenerSettings(null, port, true, false, 32), LINE, Duration.ofSeconds(5));
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
 			.withMessageContaining("EADDRINUSE");
 		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
@@ -138,7 +135,7 @@ class TcpResponderTests {
 	@Test
 	void clientThatNeverReadsTimesOutWithoutHoldingUpOthers() throws Exception {
 		String line = largeLine();
-		TcpResponder responder = responder(new ListenerSettings(null, 0, true, 32), line, Duration.ofMillis(500));
+		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, Duration.ofMillis(500));
 		responder.start();
 		int port = responder.settings().port();
 		try (Socket silent = Clients.connect(port)) {
@@ -199,7 +196,7 @@ class TcpResponderTests {
 	@Test
 	void stopResetsWritesStillPendingAfterTheShutdownTimeout() throws Exception {
 		String line = largeLine();
-		TcpResponder responder = responder(new ListenerSettings(null, 0, true, 32), line, Duration.ofMinutes(1));
+		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, Duration.ofMinutes(1));
 		responder.start();
 		try (Socket silent = Clients.connect(responder.settings().port())) {
 			await().atMost(WAIT).until(() -> responder.counts().accepted() == 1);
@@ -261,7 +258,7 @@ class TcpResponderTests {
 	}
 
 	private TcpResponder start(boolean reuseAddress, String line) {
-		TcpResponder responder = responder(new ListenerSettings(null, 0, reuseAddress, 32), line,
+		TcpResponder responder = responder(new ListenerSettings(null, 0, reuseAddress, false, 32), line,
 				Duration.ofSeconds(5));
 		responder.start();
 		return responder;
