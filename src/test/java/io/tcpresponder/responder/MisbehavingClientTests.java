@@ -45,7 +45,7 @@ class MisbehavingClientTests {
 
 	private long fds;
 
-	private Map<String, Long> fdKinds;
+	private Map<Integer, String> fdTargets;
 
 	private long threads;
 
@@ -54,7 +54,7 @@ class MisbehavingClientTests {
 		ProcessResources.assumeAvailable();
 		warmUp();
 		this.fds = ProcessResources.openFileDescriptors();
-		this.fdKinds = ProcessResources.fileDescriptorKinds();
+		this.fdTargets = ProcessResources.openFileDescriptorTargets();
 		this.threads = ProcessResources.responderThreads();
 	}
 
@@ -248,10 +248,9 @@ class MisbehavingClientTests {
 			.untilAsserted(() -> assertThat(ProcessResources.responderThreads()).as("responder-* threads")
 				.isEqualTo(this.threads));
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(ProcessResources.openFileDescriptors())
-				.as(() -> "open file descriptors, by kind " + ProcessResources.fileDescriptorKinds() + ", before "
-						+ this.fdKinds)
-				.isEqualTo(this.fds));
+			.untilAsserted(() -> assertThat(ProcessResources.openedSince(this.fdTargets))
+				.as("file descriptors opened since the baseline and left open")
+				.isEmpty());
 	}
 
 	/**

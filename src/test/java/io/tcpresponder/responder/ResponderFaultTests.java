@@ -65,7 +65,7 @@ class ResponderFaultTests {
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 		long restartsBefore = this.responder.counts().restarts(true);
 		long fds = ProcessResources.openFileDescriptors();
-		var fdKinds = ProcessResources.fileDescriptorKinds();
+		var fdTargets = ProcessResources.openFileDescriptorTargets();
 		long threads = ProcessResources.responderThreads();
 		long started = System.nanoTime();
 
@@ -133,10 +133,11 @@ class ResponderFaultTests {
 		assertThat(KernelSockets.count("listening", port)).as("LISTEN sockets on the port").isEqualTo(1);
 		assertThat(ProcessResources.responderThreads()).as("responder-* threads").isEqualTo(threads);
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(ProcessResources.openFileDescriptors())
-				.as(() -> "open file descriptors, by kind " + ProcessResources.fileDescriptorKinds() + ", before "
-						+ fdKinds)
-				.isEqualTo(fds));
+			.untilAsserted(() -> assertThat(ProcessResources.openedSince(fdTargets))
+				.as("file descriptors opened since the baseline and left open: only the listener bound last")
+				.hasSize(1)
+				.allSatisfy((fd, target) -> assertThat(target).contains(String.format(":%04X->", port))
+					.endsWith(" st 0A)")));
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 
 		System.out.println("FIGURES " + getClass().getSimpleName() + " restarts=" + RESTARTS + " underLoad=" + underLoad

@@ -41,6 +41,47 @@ public final class ProcessResources {
 	}
 
 	/**
+	 * The open file descriptors, each with what it refers to ({@code socket:[inode]}, {@code pipe:[inode]},
+	 * {@code anon_inode:[eventpoll]}, a file's path).
+	 * @return targets by descriptor number
+	 */
+	public static Map<Integer, String> openFileDescriptorTargets() {
+		Map<Integer, String> targets = new TreeMap<>();
+		try (Stream<Path> fds = Files.list(FDS)) {
+			fds.forEach((fd) -> {
+				try {
+					targets.put(Integer.valueOf(fd.getFileName().toString()), Files.readSymbolicLink(fd).toString());
+				}
+				catch (IOException ex) {
+					// closed in between, the listing's own for one
+				}
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return targets;
+	}
+
+	/**
+	 * The file descriptors open now that were not open (or referred to something else) when the given ones were
+	 * taken, sockets described from the kernel's tables. Unlike a count, this is not thrown off by what other code in
+	 * the same JVM closes meanwhile (HTTP connections of a cached application context, a collected HTTP client).
+	 * @param before the descriptors taken earlier
+	 * @return the descriptors opened since and still open
+	 */
+	public static Map<Integer, String> openedSince(Map<Integer, String> before) {
+		Map<Integer, String> opened = new TreeMap<>();
+		openFileDescriptorTargets().forEach((fd, target) -> {
+			if (!target.equals(before.get(fd)) && !target.startsWith("/proc/")) {
+				opened.put(fd, target.startsWith("socket:")
+						? target + socketTable(target.substring("socket:[".length(), target.length() - 1)) : target);
+			}
+		});
+		return opened;
+	}
+
+	/**
 	 * The open file descriptors by kind ({@code socket}, {@code anon_inode:[eventpoll]}, {@code pipe}, a file's
 	 * directory...), to say what differs when the count does.
 	 * @return counts by kind
