@@ -1,0 +1,296 @@
+package io.tcpresponder.responder;
+
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Load;
+import io.tcpresponder.support.Load.Reception;
+import io.tcpresponder.support.ProcessResources;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Clients that do not behave, many at once, while well-behaved clients are served: every count adds up, failures are
+ * counted under their reason, no client gets part of the line followed by a clean end, and once the responder stops
+ * it has left no file descriptor or thread behind.
+ */
+class MisbehavingClientTests {
+
+	private static final String LINE = "I sent sth to client!\n";
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final ExecutorService clients = Executors.newFixedThreadPool(64);
+
+	private TcpResponder responder;
+
+	private long fds;
+
+	private Map<Integer, String> fdTargets;
+
+	private long threads;
+
+	@BeforeEach
+	void measure() {
+		ProcessResources.assumeAvailable();
+		warmUp();
+		this.fds = ProcessResources.openFileDescriptors();
+		this.fdTargets = ProcessResources.openFileDescriptorTargets();
+		this.threads = ProcessResources.responderThreads();
+	}
+
+	@AfterEach
+	void stop() {
+		this.clients.shutdownNow();
+		if (this.responder != null) {
+			this.responder.stop(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
+	void fiftyClientsThatNeverReadALargeLineTimeOutWhileOthersAreServed() throws Exception {
+		int silentClients = 50;
+		int served = 3;
+		byte[] line = ("x".repeat(48 << 20) + "\n").getBytes(StandardCharsets.UTF_8);
+		int port = start(new String(line, StandardCharsets.UTF_8), 64, CloseMode.SERVER_FIRST, Duration.ofMillis(500));
+		long started = System.nanoTime();
+		List<Socket> silent = new ArrayList<>();
+		try {
+			for (int i = 0; i < silentClients; i++) {
+				silent.add(Clients.connect(port));
+			}
+			await().atMost(WAIT).until(() -> this.responder.counts().accepted() == silentClients);
+			long pendingWhileServed = this.responder.counts().active();
+			long acceptedAllMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+			for (int i = 0; i < served; i++) {
+				assertThat(Load.receive(port, line, Clients.TIMEOUT_MILLIS, Clients.TIMEOUT_MILLIS))
+					.as("a client that reads, while %d do not", silentClients)
+					.isEqualTo(Reception.WHOLE);
+			}
+			await().atMost(WAIT).until(() -> this.responder.counts().failed(FailureReason.TIMEOUT) == silentClients);
+			long timedOutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+			for (Socket socket : silent) {
+				assertThat(Load.receive(socket.getInputStream(), line))
+					.as("a reset, never part of the line and a clean end")
+					.isIn(Reception.NOTHING_RESET, Reception.PARTIAL_THEN_RESET);
+			}
+			assertThat(this.responder.counts().snapshot())
+				.isEqualTo(new ConnectionCounts.Snapshot(silentClients + served, 0, served, silentClients));
+			assertThat(this.responder.counts().failed(FailureReason.TIMEOUT)).isEqualTo(silentClients);
+			System.out.println("FIGURES " + getClass().getSimpleName() + ".silentClients silentClients=" + silentClients
+					+ " lineBytes=" + line.length + " writeTimeoutMs=500 servedMeanwhile=" + served
+					+ " activeWhenServingStarted=" + pendingWhileServed + " failedTimeout="
+					+ this.responder.counts().failed(FailureReason.TIMEOUT) + " allAcceptedAfterMs=" + acceptedAllMillis + " allTimedOutAfterMs=" + timedOutMillis
+					+ " bytesWritten=" + this.responder.counts().bytesWritten());
+		}
+		finally {
+			for (Socket socket : silent) {
+				socket.close();
+			}
+		}
+		stopAndAssertNothingLeftBehind(port);
+	}
+
+	@Test
+	void aBurstOfConnectsBeyondTheBacklogGetsTheWholeLineOrNothing() throws Exception {
+		KernelSockets.assumeAvailable();
+		int burst = 3000;
+		int threads = 60;
+		int connectTimeoutMillis = 250;
+		int readTimeoutMillis = 5000;
+		byte[] line = LINE.getBytes(StandardCharsets.UTF_8);
+		int port = start(LINE, 8, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		long overflowsBefore = listenOverflows();
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletableFuture<Map<Reception, Long>>> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			workers.add(CompletableFuture.supplyAsync(() -> {
+				Map<Reception, Long> received = new EnumMap<>(Reception.class);
+				try {
+					go.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				for (int i = 0; i < burst / threads; i++) {
+					received.merge(Load.receive(port, line, connectTimeoutMillis, readTimeoutMillis), 1L, Long::sum);
+				}
+				return received;
+			}, this.clients));
+		}
+		long started = System.nanoTime();
+		go.countDown();
+		Map<Reception, Long> received = new EnumMap<>(Reception.class);
+		for (CompletableFuture<Map<Reception, Long>> worker : workers) {
+			worker.get(2, TimeUnit.MINUTES).forEach((reception, n) -> received.merge(reception, n, Long::sum));
+		}
+		long tookNanos = System.nanoTime() - started;
+		long whole = count(received, Reception::whole);
+		long nothing = count(received, Reception::nothing);
+		assertThat(whole + nothing).as("clients that got the whole line or nothing, of %s", received).isEqualTo(burst);
+		await().atMost(WAIT).untilAsserted(() -> {
+			ConnectionCounts.Snapshot counts = this.responder.counts().snapshot();
+			assertThat(counts.active()).isZero();
+			assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed());
+		});
+		ConnectionCounts.Snapshot counts = this.responder.counts().snapshot();
+		assertThat(counts.completed()).as("completed, at least every client that got the line")
+			.isGreaterThanOrEqualTo(whole);
+		assertThat(counts.accepted()).isLessThanOrEqualTo(burst);
+		assertThat(this.responder.counts().failed(FailureReason.ERROR)).isZero();
+		assertThat(this.responder.counts().failed(FailureReason.TIMEOUT)).isZero();
+		assertThat(this.responder.counts().failed(FailureReason.SHUTDOWN)).isZero();
+		assertThat(Clients.fetch(port)).as("a normal client after the burst").isEqualTo(LINE);
+		assertThat(KernelSockets.count("listening", port)).isEqualTo(1);
+		System.out.println("FIGURES " + getClass().getSimpleName() + ".burst connects=" + burst + " clients=" + threads
+				+ " backlog=8 connectTimeoutMs=" + connectTimeoutMillis + " served=" + whole + " lost=" + nothing
+				+ " notConnected=" + received.getOrDefault(Reception.NOT_CONNECTED, 0L) + " partial=0 accepted="
+				+ counts.accepted() + " completed=" + counts.completed() + " failedReset="
+				+ this.responder.counts().failed(FailureReason.RESET) + " hostListenOverflows="
+				+ (listenOverflows() - overflowsBefore) + " connPerSec=" + Math.round(burst * 1e9 / tookNanos)
+				+ " tookMs=" + TimeUnit.NANOSECONDS.toMillis(tookNanos) + " receptions=" + received);
+		stopAndAssertNothingLeftBehind(port);
+	}
+
+	@Test
+	void halfClosingClientsInClientFirstModeGetTheLineAndTheServerEndsCleanly() throws Exception {
+		KernelSockets.assumeAvailable();
+		int halfClosing = 400;
+		int normal = 100;
+		int port = start(LINE, 32, CloseMode.CLIENT_FIRST, Duration.ofSeconds(5));
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletableFuture<String>> replies = new ArrayList<>();
+		for (int i = 0; i < halfClosing + normal; i++) {
+			boolean halfClose = i % 5 != 0;
+			replies.add(CompletableFuture.supplyAsync(() -> {
+				try {
+					go.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return halfClose ? fetchHalfClosed(port) : Clients.fetchLineAndClose(port);
+			}, this.clients));
+		}
+		long started = System.nanoTime();
+		go.countDown();
+		for (CompletableFuture<String> reply : replies) {
+			assertThat(reply.get(2, TimeUnit.MINUTES)).isEqualTo(LINE);
+		}
+		long tookNanos = System.nanoTime() - started;
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.responder.counts().snapshot())
+				.isEqualTo(new ConnectionCounts.Snapshot(halfClosing + normal, 0, halfClosing + normal, 0)));
+		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();
+		System.out.println("FIGURES " + getClass().getSimpleName() + ".halfClose halfClosingClients=" + halfClosing
+				+ " normalClients=" + normal + " concurrency=64 completed=" + this.responder.counts().completed()
+				+ " failed=0 clientCloseTimeouts=0 connPerSec="
+				+ Math.round((halfClosing + normal) * 1e9 / tookNanos) + " tookMs="
+				+ TimeUnit.NANOSECONDS.toMillis(tookNanos));
+		stopAndAssertNothingLeftBehind(port);
+		assertThat(this.responder.counts().failed(FailureReason.SHUTDOWN)).isZero();
+	}
+
+	/**
+	 * Serves a client in each way once, so that what the JDK opens once for good on first use (the socket pair that
+	 * closing a registered channel relies on, for one) is open before the baseline is measured.
+	 */
+	private static void warmUp() {
+		String longLine = "y".repeat(2 * TcpResponder.INLINE_WRITE_LIMIT) + "\n";
+		for (CloseMode closeMode : CloseMode.values()) {
+			TcpResponder responder = new TcpResponder(new ListenerSettings(null, 0, true, 8), longLine, closeMode,
+					Duration.ofSeconds(5), Duration.ofSeconds(5));
+			responder.start();
+			assertThat(Clients.fetchLineAndClose(responder.settings().port())).isEqualTo(longLine);
+			responder.stop(Duration.ofSeconds(1));
+		}
+	}
+
+	private int start(String line, int backlog, CloseMode closeMode, Duration writeTimeout) {
+		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, backlog), line, closeMode, writeTimeout,
+				Duration.ofSeconds(5));
+		this.responder.start();
+		return this.responder.settings().port();
+	}
+
+	/**
+	 * Stops the responder and checks that it ended cleanly: stopped, no listener on the port, and the file
+	 * descriptors and responder threads as before it started.
+	 */
+	private void stopAndAssertNothingLeftBehind(int port) {
+		ConnectionCounts.Snapshot before = this.responder.counts().snapshot();
+		this.responder.stop(Duration.ofSeconds(2));
+		assertThat(this.responder.status().state()).isEqualTo(ResponderState.STOPPED);
+		assertThat(this.responder.counts().snapshot()).as("nothing was in progress").isEqualTo(before);
+		if (KernelSockets.count("listening", port) != 0) {
+			throw new AssertionError("a LISTEN socket is left on port " + port);
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(ProcessResources.responderThreads()).as("responder-* threads")
+				.isEqualTo(this.threads));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(ProcessResources.openedSince(this.fdTargets))
+				.as("file descriptors opened since the baseline and left open")
+				.isEmpty());
+	}
+
+	/**
+	 * Connects, ends its own output at once (a half-close), and reads until the server closes.
+	 */
+	private static String fetchHalfClosed(int port) {
+		try (Socket socket = Clients.connect(port)) {
+			socket.shutdownOutput();
+			return Clients.readToEnd(socket);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	private static long count(Map<Reception, Long> received, java.util.function.Predicate<Reception> kind) {
+		return received.entrySet().stream().filter((e) -> kind.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+	}
+
+	/**
+	 * The host's (network namespace's) count of connections dropped because an accept queue was full.
+	 */
+	private static long listenOverflows() throws IOException {
+		Path netstat = Path.of("/proc/net/netstat");
+		if (!Files.isReadable(netstat)) {
+			return 0;
+		}
+		List<String> lines = Files.readAllLines(netstat);
+		for (int i = 0; i + 1 < lines.size(); i++) {
+			if (lines.get(i).startsWith("TcpExt:")) {
+				String[] names = lines.get(i).split(" ");
+				String[] values = lines.get(i + 1).split(" ");
+				for (int j = 1; j < names.length; j++) {
+					if (names[j].equals("ListenOverflows")) {
+						return Long.parseLong(values[j]);
+					}
+				}
+			}
+		}
+		return 0;
+	}
+
+}
