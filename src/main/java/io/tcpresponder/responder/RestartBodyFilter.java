@@ -22,9 +22,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Checks the shape of a restart body before Actuator reads it: Actuator binds the fields it knows and drops the rest,
- * and answers a malformed document with an empty 400. Here a body that is not a JSON object, an unknown field, or a
- * field that is not a single value is refused with 400 and a message naming the problem, and nothing changes. The
- * values themselves are checked by {@link RestartRequest}.
+ * hands every value over as text (so that {@code "32"} would pass for {@code 32}), and answers a malformed document
+ * with an empty 400. Here a body that is not a JSON object, an unknown field, or a field whose JSON type is not its
+ * own is refused with 400 and a message naming the problem, and nothing changes. The ranges of the values are checked
+ * by {@link RestartRequest}.
  */
 class RestartBodyFilter extends OncePerRequestFilter {
 
@@ -81,8 +82,19 @@ class RestartBodyFilter extends OncePerRequestFilter {
 			if (field.getValue().isContainer()) {
 				return error(field.getKey(), field.getKey() + " must be a single value, got " + field.getValue());
 			}
+			String expected = RestartRequest.JSON_TYPES.get(field.getKey());
+			if (!expected.equals(jsonType(field.getValue()))) {
+				return error(field.getKey(), field.getKey() + " must be a JSON " + expected + ", got " + field.getValue());
+			}
 		}
 		return null;
+	}
+
+	private static String jsonType(JsonNode value) {
+		if (value.isIntegralNumber()) {
+			return "integer";
+		}
+		return value.isBoolean() ? "boolean" : value.isString() ? "string" : value.getNodeType().name().toLowerCase();
 	}
 
 	private static Map<String, String> error(String field, String message) {

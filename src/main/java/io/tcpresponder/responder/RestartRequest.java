@@ -1,6 +1,7 @@
 package io.tcpresponder.responder;
 
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +20,10 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 
 	/** The fields a restart body may have. */
 	static final List<String> FIELDS = List.of("mode", "reuseAddress", "reusePort", "port", "backlog");
+
+	/** The JSON type of each field. */
+	static final Map<String, String> JSON_TYPES = Map.of("mode", "string", "reuseAddress", "boolean", "reusePort",
+			"boolean", "port", "integer", "backlog", "integer");
 
 	/**
 	 * Reads the values of a restart body. Actuator hands them over as text, JSON numbers and booleans alike.

@@ -142,7 +142,12 @@ final class TcpResponder {
 			closeListener();
 			setStatus(ResponderState.STOPPED, null);
 		}
+		long before = this.counts.active();
 		this.pending.drain(timeout);
+		ConnectionCounts.Snapshot counts = this.counts.snapshot();
+		logger.info("TCP responder stopped: " + before + " connection(s) were still being served, "
+				+ this.counts.failed(FailureReason.SHUTDOWN) + " reset at shutdown over the process's life; "
+				+ counts.accepted() + " accepted, " + counts.completed() + " completed, " + counts.failed() + " failed");
 	}
 
 	ListenerSettings settings() {

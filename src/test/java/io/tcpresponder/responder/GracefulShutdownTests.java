@@ -88,6 +88,7 @@ class GracefulShutdownTests {
 		assertThat(outcomes.whole()).as("clients served before the signal").isPositive();
 		List<String> lines = output.lines().toList();
 		assertThat(lines).anyMatch((l) -> l.contains("TCP responder listening on") && l.contains("port " + port));
+		assertThat(lines).as("the responder says it stopped").anyMatch((l) -> l.contains("TCP responder stopped: "));
 		assertThat(lines).as("the web server shut down gracefully")
 			.anyMatch((l) -> l.contains("Graceful shutdown complete"));
 		assertThat(lines).as("no error while stopping").noneMatch((l) -> l.contains(" ERROR ") || l.contains("Exception"));

@@ -217,7 +217,7 @@ class MisbehavingClientTests {
 	private static void warmUp() {
 		String longLine = "y".repeat(2 * TcpResponder.INLINE_WRITE_LIMIT) + "\n";
 		for (CloseMode closeMode : CloseMode.values()) {
-			TcpResponder responder = new TcpResponder(new ListenerSettings(null, 0, true, 8), longLine, closeMode,
+			TcpResponder responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 8), longLine, closeMode,
 					Duration.ofSeconds(5), Duration.ofSeconds(5));
 			responder.start();
 			assertThat(Clients.fetchLineAndClose(responder.settings().port())).isEqualTo(longLine);
@@ -226,7 +226,7 @@ class MisbehavingClientTests {
 	}
 
 	private int start(String line, int backlog, CloseMode closeMode, Duration writeTimeout) {
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, backlog), line, closeMode, writeTimeout,
+		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, backlog), line, closeMode, writeTimeout,
 				Duration.ofSeconds(5));
 		this.responder.start();
 		return this.responder.settings().port();

@@ -55,7 +55,7 @@ class ResponderFaultTests {
 	void aThousandRestartsUnderLoadAndFromConcurrentCallersLeaveOneListenerAndNothingBehind() throws Exception {
 		KernelSockets.assumeAvailable();
 		ProcessResources.assumeAvailable();
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, 32), LINE, CloseMode.SERVER_FIRST,
+		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
 				Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();

@@ -49,7 +49,7 @@ class ResponderSoakTests {
 		double minutes = Double.parseDouble(System.getProperty("soak.minutes", "10"));
 		long sampleSeconds = Long.getLong("soak.sample-seconds", 30);
 		long soakNanos = Math.round(minutes * 60e9);
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, 32), LINE, CloseMode.SERVER_FIRST,
+		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
 				Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();

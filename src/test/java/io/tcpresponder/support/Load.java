@@ -110,7 +110,12 @@ public final class Load implements AutoCloseable {
 			catch (IOException ex) {
 				return Reception.NOT_CONNECTED;
 			}
-			return receive(socket.getInputStream(), line);
+			Reception reception = receive(socket.getInputStream(), line);
+			// A reset rather than a FIN answers the server's end, so the server's side closes without TIME_WAIT: load
+			// makes tens of thousands of connections a minute, which would fill the host's TIME_WAIT table
+			// (net.ipv4.tcp_max_tw_buckets) that other tests count on.
+			socket.setSoLinger(true, 0);
+			return reception;
 		}
 		catch (IOException ex) {
 			return Reception.NOT_CONNECTED; // closing failed; nothing was received
