@@ -1,53 +1,40 @@
 package io.tcpresponder.responder;
 
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
-import org.springframework.context.ApplicationEvent;
-import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts the TCP responder as soon as the configuration is read, before the application context is even created:
- * the port serves clients while the web server, actuator and security are still being set up. When the context is
- * prepared the responder joins it as the {@code tcpResponder} bean, and {@link TcpResponderLifecycle} stops it on
- * shutdown.
+ * Starts the TCP responder as soon as the configuration is complete, before the application context is refreshed:
+ * the port serves clients while the web server, actuator and security are still being set up. The responder then
+ * joins the context as the {@code tcpResponder} bean, and {@link TcpResponderLifecycle} stops it on shutdown.
  *
  * <p>
- * Bad configuration fails the startup here, with the same report as any other bound properties; a port that cannot
- * be bound leaves the responder FAILED, or fails the startup with {@code responder.fail-fast}.
+ * It waits for the prepared context rather than the prepared environment, since initializers may still add property
+ * sources in between. Bad configuration fails the startup here, with the same report as any other bound properties;
+ * a port that cannot be bound leaves the responder FAILED, or fails the startup with {@code responder.fail-fast}.
  */
-class EarlyResponderStart implements SmartApplicationListener {
+class EarlyResponderStart implements ApplicationListener<ApplicationPreparedEvent> {
 
 	static final String BEAN_NAME = "tcpResponder";
 
-	private @Nullable TcpResponder responder;
-
 	@Override
-	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
-		return ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(eventType)
-				|| ApplicationPreparedEvent.class.isAssignableFrom(eventType);
-	}
-
-	@Override
-	public void onApplicationEvent(ApplicationEvent event) {
-		if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
-			ResponderProperties properties = ResponderProperties.bind(prepared.getEnvironment());
-			TcpResponder responder = TcpResponder.of(properties);
-			try {
-				responder.start();
-			}
-			catch (ResponderBindException ex) {
-				if (properties.failFast()) {
-					throw ex;
-				}
-			}
-			this.responder = responder;
+	public void onApplicationEvent(ApplicationPreparedEvent event) {
+		ConfigurableApplicationContext context = event.getApplicationContext();
+		if (context.getBeanFactory().containsSingleton(BEAN_NAME)) {
+			return;
 		}
-		else if (event instanceof ApplicationPreparedEvent prepared && this.responder != null) {
-			prepared.getApplicationContext().getBeanFactory().registerSingleton(BEAN_NAME, this.responder);
-			this.responder = null;
+		ResponderProperties properties = ResponderProperties.bind(context.getEnvironment());
+		TcpResponder responder = TcpResponder.of(properties);
+		try {
+			responder.start();
 		}
+		catch (ResponderBindException ex) {
+			if (properties.failFast()) {
+				throw ex;
+			}
+		}
+		context.getBeanFactory().registerSingleton(BEAN_NAME, responder);
 	}
 
 }
