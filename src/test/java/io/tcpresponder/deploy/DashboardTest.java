@@ -4,24 +4,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.tcpresponder.support.Actuator;
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-
-import io.tcpresponder.support.Actuator;
-import io.tcpresponder.support.Clients;
-import io.tcpresponder.support.Promtool;
 
 import static io.tcpresponder.deploy.Repository.at;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import oshi.SystemInfo;
-import oshi.software.os.InternetProtocolStats;
 import oshi.software.os.InternetProtocolStats.IPConnection;
+import oshi.software.os.InternetProtocolStats;
 
 /**
  * Measures what one uncached read of {@link KernelTcpView} costs with a port full of TIME_WAIT sockets, against the

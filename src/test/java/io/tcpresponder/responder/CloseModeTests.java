@@ -1,11 +1,11 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.support.Clients;
-import io.tcpresponder.support.KernelSockets;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

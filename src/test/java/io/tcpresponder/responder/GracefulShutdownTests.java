@@ -1,8 +1,5 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.TcpResponderApplication;
-import io.tcpresponder.support.Load;
-import io.tcpresponder.support.Load.Reception;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.tcpresponder.TcpResponderApplication;
+import io.tcpresponder.support.Load.Reception;
+import io.tcpresponder.support.Load;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

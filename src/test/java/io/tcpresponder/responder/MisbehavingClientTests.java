@@ -1,10 +1,5 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.support.Clients;
-import io.tcpresponder.support.KernelSockets;
-import io.tcpresponder.support.Load;
-import io.tcpresponder.support.Load.Reception;
-import io.tcpresponder.support.ProcessResources;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Load.Reception;
+import io.tcpresponder.support.Load;
+import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,5 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.support.Clients;
-import io.tcpresponder.support.KernelSockets;
-import io.tcpresponder.support.Load;
-import io.tcpresponder.support.ProcessResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Load;
+import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

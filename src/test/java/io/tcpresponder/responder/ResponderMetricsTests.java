@@ -1,10 +1,10 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.support.Clients;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tcpresponder.support.Clients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,5 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.support.Clients;
-import io.tcpresponder.support.Load;
-import io.tcpresponder.support.ProcessResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.Load;
+import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

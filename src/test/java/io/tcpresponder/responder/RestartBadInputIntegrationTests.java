@@ -1,9 +1,9 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.support.Actuator;
-import io.tcpresponder.support.Clients;
 import java.net.http.HttpResponse;
 
+import io.tcpresponder.support.Actuator;
+import io.tcpresponder.support.Clients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.security.autoconfigure.SecurityProperties;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,11 +1,7 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.support.Clients;
-import io.tcpresponder.support.KernelSockets;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Load;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -209,26 +207,18 @@ class TcpResponderTests {
 	}
 
 	@Test
-	void stopUnderLoadNeverSendsAPartialLine() throws Exception {
+	void stopUnderLoadNeverSendsAPartialLine() {
 		TcpResponder responder = start(true, LINE);
-		int port = responder.settings().port();
-		AtomicBoolean running = new AtomicBoolean(true);
-		List<Future<int[]>> workers = new ArrayList<>();
-		for (int i = 0; i < 16; i++) {
-			workers.add(this.clients.submit(() -> hammer(port, running)));
+		Load.Outcomes outcomes;
+		try (Load load = Load.start(responder.settings().port(), LINE, 16, Clients.TIMEOUT_MILLIS)) {
+			await().atMost(WAIT).until(() -> responder.counts().accepted() > 500);
+			responder.stop(Duration.ofSeconds(5));
+			outcomes = load.stop();
 		}
-		await().atMost(WAIT).until(() -> responder.counts().accepted() > 500);
-		responder.stop(Duration.ofSeconds(5));
-		running.set(false);
-		int whole = 0;
-		for (Future<int[]> worker : workers) {
-			int[] outcome = worker.get();
-			assertThat(outcome[1]).as("partial lines").isZero();
-			whole += outcome[0];
-		}
+		assertThat(outcomes.partial()).as("partial lines").isZero();
 		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
 		assertThat(counts.active()).isZero();
-		assertThat(counts.completed()).isEqualTo(whole);
+		assertThat(counts.completed()).isEqualTo(outcomes.whole());
 		assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed());
 	}
 
@@ -286,40 +276,6 @@ class TcpResponderTests {
 			assertThat(counts.accepted()).isEqualTo(accepted);
 			assertThat(counts.active()).isZero();
 		});
-	}
-
-	/**
-	 * Connects again and again until told to stop.
-	 * @return clients that got the whole line, and clients that got part of it
-	 */
-	private static int[] hammer(int port, AtomicBoolean running) {
-		int whole = 0;
-		int partial = 0;
-		while (running.get()) {
-			try (Socket socket = Clients.connect(port)) {
-				ByteArrayOutputStream received = new ByteArrayOutputStream();
-				try {
-					received = Clients.readAll(socket.getInputStream());
-				}
-				catch (SocketException ex) {
-					// A reset: whatever came before it is judged below.
-				}
-				String text = received.toString(StandardCharsets.UTF_8);
-				if (text.equals(LINE)) {
-					whole++;
-				}
-				else if (!text.isEmpty()) {
-					partial++;
-				}
-			}
-			catch (ConnectException ex) {
-				// The listener is gone.
-			}
-			catch (IOException ex) {
-				// Reset while connecting: nothing was received.
-			}
-		}
-		return new int[] { whole, partial };
 	}
 
 	private static long flood(OutputStream out, long limit) {
