@@ -31,6 +31,9 @@ class RestartBodyFilter extends OncePerRequestFilter {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	/** Far more than any restart body needs; a longer one is refused unread. */
+	static final int MAX_BODY_BYTES = 4096;
+
 	private final String restartPath;
 
 	RestartBodyFilter(String actuatorBasePath) {
@@ -46,8 +49,10 @@ class RestartBodyFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		byte[] body = request.getInputStream().readAllBytes();
-		Map<String, String> problem = (body.length > 0) ? problem(body) : null;
+		byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+		Map<String, String> problem = (body.length > MAX_BODY_BYTES)
+				? error(null, "The body is longer than " + MAX_BODY_BYTES + " bytes")
+				: (body.length > 0) ? problem(body) : null;
 		if (problem != null) {
 			reject(response, problem);
 			return;

@@ -159,6 +159,14 @@ class ResponderEndpointIntegrationTests {
 	}
 
 	@Test
+	void restartRefusesABodyLongerThanAnyRestartNeeds() {
+		String body = "{\"port\": " + this.port + ", \"padding\": \"" + "x".repeat(RestartBodyFilter.MAX_BODY_BYTES) + "\"}";
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", body);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(Actuator.json(response).get("message").asString()).contains("longer than");
+	}
+
+	@Test
 	void restartTakesAnEmptyBody() {
 		assertThat(this.actuator.post("/actuator/responder/restart", "").statusCode()).isEqualTo(200);
 	}
