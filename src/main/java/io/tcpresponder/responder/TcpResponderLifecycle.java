@@ -3,7 +3,8 @@ package io.tcpresponder.responder;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the {@link TcpResponder} with the application context and stops it on shutdown.
+ * Runs the {@link TcpResponder} with the application context: starts it, unless {@link EarlyResponderStart} already
+ * has (as it does in the application), and stops it on shutdown, or again when the context is started after a stop.
  */
 class TcpResponderLifecycle implements SmartLifecycle {
 
