@@ -194,6 +194,23 @@ class HelmCredentialsTest {
 	}
 
 	@Test
+	void serviceMonitorSendsTheCredentialsOnlyWhenReadsNeedThem() {
+		String monitor = "serviceMonitor:\n  enabled: true\ncredentials:\n  password: " + PASSWORD + "\n";
+		Map<String, Object> open = Chart.templateWith(this.workDir, monitor).find("ServiceMonitor", Chart.FULLNAME)
+			.orElseThrow();
+		assertThat((Object) at(open, "spec.endpoints[0].path")).isEqualTo("/actuator/prometheus");
+		assertThat((Object) at(open, "spec.endpoints[0].basicAuth")).as("reads are open").isNull();
+		Map<String, Object> closed = Chart
+			.templateWith(this.workDir, monitor + "responder:\n  security:\n    anonymousReads: false\n")
+			.find("ServiceMonitor", Chart.FULLNAME)
+			.orElseThrow();
+		assertThat((Object) at(closed, "spec.endpoints[0].basicAuth.username.name")).isEqualTo(SECRET);
+		assertThat((Object) at(closed, "spec.endpoints[0].basicAuth.username.key")).isEqualTo("username");
+		assertThat((Object) at(closed, "spec.endpoints[0].basicAuth.password.name")).isEqualTo(SECRET);
+		assertThat((Object) at(closed, "spec.endpoints[0].basicAuth.password.key")).isEqualTo("password");
+	}
+
+	@Test
 	void writeOperationsOffMakesTheActuatorReadOnly() {
 		assertThat((Object) at(Chart.template().applicationConfig(), "management")).as("no cap by default").isNull();
 		Chart.Rendered rendered = Chart.templateWith(this.workDir,
