@@ -51,7 +51,9 @@ class CloseModeTests {
 			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
 		}
 		await().atMost(WAIT).until(() -> this.responder.counts().completed() == 20);
-		await().atMost(WAIT).until(() -> KernelSockets.countToPort("time-wait", port) >= 20);
+		// At least one, not one per client: on loopback (net.ipv4.tcp_tw_reuse=2) a later connect may take over the
+		// 4-tuple of a client's TIME_WAIT socket, which then goes.
+		await().atMost(WAIT).until(() -> KernelSockets.countToPort("time-wait", port) >= 1);
 		assertThat(KernelSockets.count("time-wait", port)).as("server's TIME_WAIT").isZero();
 		assertThat(this.responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0));
 		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();
