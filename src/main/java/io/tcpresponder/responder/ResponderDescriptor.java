@@ -29,8 +29,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param tcp the kernel's view of the port
  */
 record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, boolean reusePort,
-		int backlog,
-		String closeMode, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
+		int backlog, String closeMode, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
 		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp) implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
@@ -38,7 +37,8 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
 		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),
-				settings.reuseAddress(), settings.reusePort(), settings.backlog(), responder.closeMode().value(), status.since(), status.lastError(), counts.snapshot(),
+				settings.reuseAddress(), settings.reusePort(), settings.backlog(), responder.closeMode().value(),
+				status.since(), status.lastError(), counts.snapshot(),
 				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
 	}
 

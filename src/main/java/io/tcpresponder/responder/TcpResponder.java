@@ -180,6 +180,7 @@ final class TcpResponder {
 
 	/**
 	 * Binds a listener with the given settings and starts accepting on it; the settings then hold the bound port.
+	 * A failed bind leaves the settings as they were.
 	 */
 	private Listener open(ListenerSettings settings) {
 		ServerSocketChannel channel = null;
@@ -199,7 +200,6 @@ final class TcpResponder {
 		}
 		catch (IOException | RuntimeException ex) {
 			closeQuietly(channel);
-			this.settings = settings;
 			ResponderBindException failure = new ResponderBindException(settings, KernelError.of(ex), ex);
 			logger.warn(failure.getMessage());
 			throw failure;

@@ -78,6 +78,7 @@ class HandoverTests {
 			assertThat(this.responder.handOver((s) -> s.withPort(holder.getLocalPort()))).isFalse();
 		}
 		assertThat(this.responder.status().state()).isEqualTo(ResponderState.LISTENING);
+		assertThat(this.responder.settings().port()).as("the port of the listener still serving").isEqualTo(port);
 		assertThat(this.responder.status().lastError().code()).isEqualTo("EADDRINUSE");
 		assertThat(this.responder.counts().restarts(false)).isEqualTo(1);
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
