@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
@@ -99,7 +100,7 @@ class RestartBodyFilter extends OncePerRequestFilter {
 		if (value.isIntegralNumber()) {
 			return "integer";
 		}
-		return value.isBoolean() ? "boolean" : value.isString() ? "string" : value.getNodeType().name().toLowerCase();
+		return value.isBoolean() ? "boolean" : value.isString() ? "string" : value.getNodeType().name().toLowerCase(Locale.ROOT);
 	}
 
 	private static Map<String, String> error(String field, String message) {

@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,12 +20,21 @@ import org.jspecify.annotations.Nullable;
 record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boolean reusePort, @Nullable Integer port,
 		@Nullable Integer backlog) {
 
-	/** The fields a restart body may have. */
-	static final List<String> FIELDS = List.of("mode", "reuseAddress", "reusePort", "port", "backlog");
+	/** The fields a restart body may have, in order, with their JSON types. */
+	static final Map<String, String> JSON_TYPES = jsonTypes();
 
-	/** The JSON type of each field. */
-	static final Map<String, String> JSON_TYPES = Map.of("mode", "string", "reuseAddress", "boolean", "reusePort",
-			"boolean", "port", "integer", "backlog", "integer");
+	/** The fields a restart body may have. */
+	static final List<String> FIELDS = List.copyOf(JSON_TYPES.keySet());
+
+	private static Map<String, String> jsonTypes() {
+		Map<String, String> types = new LinkedHashMap<>();
+		types.put("mode", "string");
+		types.put("reuseAddress", "boolean");
+		types.put("reusePort", "boolean");
+		types.put("port", "integer");
+		types.put("backlog", "integer");
+		return Collections.unmodifiableMap(types);
+	}
 
 	/**
 	 * Reads the values of a restart body. Actuator hands them over as text, JSON numbers and booleans alike.
