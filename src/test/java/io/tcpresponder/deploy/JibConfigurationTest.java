@@ -46,9 +46,10 @@ class JibConfigurationTest {
 	}
 
 	@Test
-	void baseImageIsAPinnedTemurin17Jre() {
+	void baseImageIsAPinnedTemurinJreOfTheProjectsJavaVersion() {
 		String base = text(child(configuration(), "from"), "image");
-		assertThat(base).matches("eclipse-temurin:17\\.0\\.\\d+(\\.\\d+)?_\\d+-jre-[a-z]+");
+		assertThat(property("java.version")).isEqualTo("25");
+		assertThat(base).matches("eclipse-temurin:" + property("java.version") + "\\.0\\.\\d+(\\.\\d+)?_\\d+-jre-[a-z]+");
 	}
 
 	@Test
