@@ -41,7 +41,9 @@ class ManagementSecurityIntegrationTests {
 		HttpResponse<String> response = this.anonymous.post("/actuator/responder/restart", "{}");
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"tcp-responder\"");
-		assertThat(Actuator.json(response).get("message").asString()).contains("credentials");
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(Actuator.json(response).get("detail").asString()).contains("credentials");
+		assertThat(Actuator.json(response).get("instance").asString()).isEqualTo("/actuator/responder/restart");
 		assertThat(restartsSucceeded()).isEqualTo(restarts);
 	}
 
