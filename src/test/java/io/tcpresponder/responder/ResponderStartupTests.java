@@ -38,11 +38,13 @@ class ResponderStartupTests {
 			responder.bind-address=192.0.2.1  | responder.bind-address   | must be an address of this host
 			responder.write-timeout=0s        | responder.write-timeout  | must be longer than or equal to
 			responder.shutdown-timeout=-1s    | responder.shutdown-timeout | must be longer than or equal to
+			responder.close-mode=bogus        | responder.close-mode     | 'are valid:\n\n    client-first\n    server-first\n'
 			""")
 	void badConfigurationFailsStartupNamingTheProperty(String setting, String property, String reason,
 			CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run(setting).close());
-		assertThat(output).contains("APPLICATION FAILED TO START", "Origin: \"" + property + "\"", reason);
+		assertThat(output).contains("APPLICATION FAILED TO START", "Origin: \"" + property + "\"",
+				reason.translateEscapes());
 	}
 
 	@Test
