@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -59,10 +60,27 @@ public final class Clients {
 	}
 
 	public static Socket connect(int port) throws IOException {
+		return connect(InetAddress.getByName("127.0.0.1"), port);
+	}
+
+	/**
+	 * Connects to one address of the machine, such as {@code 127.0.0.2} or {@code ::1}.
+	 * @param address the server's address
+	 * @param port the server's port
+	 * @return the connected socket, reads bounded by {@link #TIMEOUT_MILLIS}
+	 * @throws IOException as the connect throws it ({@code Connection refused} where no listener has the address)
+	 */
+	public static Socket connect(InetAddress address, int port) throws IOException {
 		Socket socket = new Socket();
-		socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
-		socket.setSoTimeout(TIMEOUT_MILLIS);
-		return socket;
+		try {
+			socket.connect(new InetSocketAddress(address, port), TIMEOUT_MILLIS);
+			socket.setSoTimeout(TIMEOUT_MILLIS);
+			return socket;
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw ex;
+		}
 	}
 
 	public static String readToEnd(Socket socket) throws IOException {
