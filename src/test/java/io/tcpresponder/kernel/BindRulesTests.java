@@ -267,6 +267,7 @@ class BindRulesTests {
 						BOUND),
 				argumentSet("the IPv4 wildcard, SO_REUSEPORT on both, SO_REUSEADDR off", PORT, "0.0.0.0", PORT,
 						BOUND),
+				argumentSet(":: (dual-stack), SO_REUSEPORT on both, SO_REUSEADDR off", PORT, "::", PORT, BOUND),
 				argumentSet("the same address, SO_REUSEPORT on the new listener only", ADDRESS, "127.0.0.1", PORT,
 						EADDRINUSE));
 	}
