@@ -154,6 +154,18 @@ class BindRulesTests {
 	}
 
 	@Test
+	void niosDefaultChannelBindsTheIpv4WildcardAsTheDualStackOne() throws IOException {
+		assumeAddressIsLocal("::1");
+		int port = unusedPort();
+		ServerSocketChannel defaultChannel = ServerSocketChannel.open();
+		this.opened.add(defaultChannel);
+		defaultChannel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+		defaultChannel.bind(socketAddress("0.0.0.0", port));
+		assertThat(defaultChannel.getLocalAddress()).isEqualTo(socketAddress("::", port));
+		assertThat(bind("::1", port, NONE)).as("::1 beside it").isEqualTo(EADDRINUSE);
+	}
+
+	@Test
 	void soReusePortOnBothLetsAWildcardAndASpecificListenerShareAPortAndTheSpecificOneWins() throws IOException {
 		int port = unusedPort();
 		ServerSocketChannel wildcard = listener("0.0.0.0", port, PORT);
