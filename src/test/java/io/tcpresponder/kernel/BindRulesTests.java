@@ -23,12 +23,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Ports;
 import io.tcpresponder.support.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -60,8 +60,8 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
  *
  * <p>
  * Addresses are this machine's own: 127.0.0.0/8 (all of it local on Linux), {@code ::1} and the wildcards. IPv4
- * addresses are bound IPv4-only, IPv6 ones dual-stack, as NIO does by default (see {@link BindProbe}). Each test
- * takes a port nobody uses, outside the ephemeral range, so that no connection elsewhere on the machine holds it.
+ * addresses are bound on IPv4-only channels, IPv6 ones on NIO's default, dual-stack channel (see {@link BindProbe}).
+ * Each test takes a port nobody uses ({@link Ports#unused()}).
  */
 @EnabledOnOs(OS.LINUX)
 class BindRulesTests {
@@ -92,7 +92,7 @@ class BindRulesTests {
 	@MethodSource
 	void addressesThatDoNotOverlapShareAPortWhateverSoReuseAddr(String first, Reuse firstReuse, String second,
 			Reuse secondReuse) throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		assertThat(bind(first, port, firstReuse)).isEqualTo(BOUND);
 		assertThat(bind(second, port, secondReuse)).isEqualTo(BOUND);
 		assertThat(KernelSockets.count("listening", port)).isEqualTo(2);
@@ -110,7 +110,7 @@ class BindRulesTests {
 
 	@Test
 	void anotherProcessListensOnAnotherAddressOfThePort(@TempDir Path classes) throws Exception {
-		int port = unusedPort();
+		int port = Ports.unused();
 		assertThat(bind("127.0.0.1", port, NONE)).isEqualTo(BOUND);
 		assertThat(bindInAnotherProcess(classes, List.of(), "127.0.0.2", port, NONE)).isEqualTo(BOUND);
 		assertThat(bindInAnotherProcess(classes, List.of(), "127.0.0.1", port, ADDRESS)).isEqualTo(EADDRINUSE);
@@ -118,7 +118,7 @@ class BindRulesTests {
 
 	@Test
 	void aClientReachesOnlyTheListenerOfTheAddressItConnectsTo() throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		ServerSocketChannel first = listener("127.0.0.1", port, NONE);
 		ServerSocketChannel second = listener("127.0.0.2", port, NONE);
 		connect("127.0.0.2", port);
@@ -136,7 +136,7 @@ class BindRulesTests {
 	@ParameterizedTest
 	@MethodSource
 	void overlappingAddressesConflictEvenWithSoReuseAddrOnBoth(String first, String second) throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		assertThat(bind(first, port, ADDRESS)).isEqualTo(BOUND);
 		assertThat(bind(second, port, ADDRESS)).isEqualTo(EADDRINUSE);
 		assertThat(KernelSockets.count("listening", port)).isOne();
@@ -156,7 +156,7 @@ class BindRulesTests {
 	@Test
 	void niosDefaultChannelBindsTheIpv4WildcardAsTheDualStackOne() throws IOException {
 		assumeAddressIsLocal("::1");
-		int port = unusedPort();
+		int port = Ports.unused();
 		ServerSocketChannel defaultChannel = ServerSocketChannel.open();
 		this.opened.add(defaultChannel);
 		defaultChannel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
@@ -167,7 +167,7 @@ class BindRulesTests {
 
 	@Test
 	void soReusePortOnBothLetsAWildcardAndASpecificListenerShareAPortAndTheSpecificOneWins() throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		ServerSocketChannel wildcard = listener("0.0.0.0", port, PORT);
 		ServerSocketChannel specific = listener("127.0.0.1", port, PORT);
 		connect("127.0.0.1", port);
@@ -184,7 +184,7 @@ class BindRulesTests {
 	@MethodSource
 	void anExactDuplicateIsRefusedUnlessBothSetSoReusePort(String address, Reuse first, Reuse second)
 			throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		assertThat(bind(address, port, first)).isEqualTo(BOUND);
 		assertThat(bind(address, port, second)).isEqualTo(EADDRINUSE);
 	}
@@ -199,7 +199,7 @@ class BindRulesTests {
 	@ParameterizedTest
 	@MethodSource
 	void soReusePortOnBothAllowsAnExactDuplicate(String address, Reuse reuse) throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		ServerSocketChannel first = listener(address, port, reuse);
 		ServerSocketChannel second = listener(address, port, reuse);
 		assertThat(KernelSockets.count("listening", port)).isEqualTo(2);
@@ -220,7 +220,7 @@ class BindRulesTests {
 				"only root can start a process as another user");
 		Tools.assumeInstalled(Path.of("/usr/bin/setpriv"), "util-linux");
 		List<String> asNobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
-		int port = unusedPort();
+		int port = Ports.unused();
 		assertThat(bind("127.0.0.1", port, ADDRESS_AND_PORT)).isEqualTo(BOUND);
 		assertThat(bindInAnotherProcess(classes, asNobody, "127.0.0.1", port, ADDRESS_AND_PORT)).as("another user")
 			.isEqualTo(EADDRINUSE);
@@ -237,7 +237,7 @@ class BindRulesTests {
 	@MethodSource
 	void openConnectionsOfAnEarlierListenerBlockANewOneUnlessBothSetTheOption(Reuse old, String address,
 			Reuse reuse, Outcome outcome) throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		ServerSocketChannel earlier = listener("127.0.0.1", port, old);
 		connect("127.0.0.1", port);
 		awaitAccepted(earlier);
@@ -259,7 +259,7 @@ class BindRulesTests {
 	@MethodSource
 	void timeWaitOfOneAddressBlocksOnlyListenersThatOverlapIt(Reuse old, String address, Reuse reuse,
 			Outcome outcome) throws IOException {
-		int port = unusedPort();
+		int port = Ports.unused();
 		leaveTimeWait("127.0.0.1", port, old);
 		assertThat(bind(address, port, reuse)).isEqualTo(outcome);
 	}
@@ -293,7 +293,7 @@ class BindRulesTests {
 		Assumptions.assumeTrue(NetworkInterface.getByInetAddress(foreign) == null, "198.51.100.7 is local here");
 		Assumptions.assumeTrue(Sysctl.read("net.ipv4.ip_nonlocal_bind").orElse(0) == 0,
 				"net.ipv4.ip_nonlocal_bind lets any address bind");
-		int port = unusedPort();
+		int port = Ports.unused();
 		assertThat(bind("198.51.100.7", port, NONE)).isEqualTo(EADDRNOTAVAIL);
 		assertThat(bind("198.51.100.7", port, ADDRESS_AND_PORT)).isEqualTo(EADDRNOTAVAIL);
 	}
@@ -393,37 +393,6 @@ class BindRulesTests {
 			Assumptions.assumeTrue(NetworkInterface.getByInetAddress(InetAddress.ofLiteral("::1")) != null,
 					"no IPv6 on loopback");
 		}
-	}
-
-	/**
-	 * A port no socket on the machine uses, on any address, in any state: outside the ephemeral range, so that no
-	 * connection or port-0 listener takes it meanwhile.
-	 */
-	private static int unusedPort() throws IOException {
-		// Lines, not Files.readString: a sysctl file answers nothing to a read at an offset (see Sysctl).
-		int[] ephemeral = Arrays.stream(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-			.getFirst()
-			.strip()
-			.split("\\s+")).mapToInt(Integer::parseInt).toArray();
-		int below = Math.max(0, ephemeral[0] - 10_000);
-		int above = Math.max(0, 65_535 - ephemeral[1]);
-		if (below + above == 0) {
-			throw new IllegalStateException("No port outside the ephemeral range " + Arrays.toString(ephemeral));
-		}
-		for (int attempt = 0; attempt < 100; attempt++) {
-			int pick = ThreadLocalRandom.current().nextInt(below + above);
-			int port = (pick < below) ? 10_000 + pick : ephemeral[1] + 1 + pick - below;
-			// :: with SO_REUSEADDR off conflicts with any socket on the port: listening, connected or TIME_WAIT.
-			try (ServerSocketChannel everyAddress = ServerSocketChannel.open()) {
-				everyAddress.setOption(StandardSocketOptions.SO_REUSEADDR, false);
-				everyAddress.bind(new InetSocketAddress(port));
-				return port;
-			}
-			catch (BindException ex) {
-				// Taken: try another.
-			}
-		}
-		throw new IllegalStateException("No unused port outside the ephemeral range " + Arrays.toString(ephemeral));
 	}
 
 	/**
