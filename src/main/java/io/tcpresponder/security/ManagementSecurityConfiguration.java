@@ -1,5 +1,8 @@
 package io.tcpresponder.security;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -7,17 +10,25 @@ import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Health is open to all (Kubernetes probes carry no credentials); reads are open to anonymous callers unless
- * {@code responder.security.anonymous-reads} is off; everything else, the responder's restart first, needs an
- * operator's credentials by HTTP Basic. The API is stateless, for scripts and curl, not for browsers with sessions, so
- * there is no session and no CSRF token to send.
+ * Two filter chains. The open one serves health (Kubernetes probes carry no credentials) and, unless
+ * {@code responder.security.anonymous-reads} is off, every read; it has no HTTP Basic, so credentials sent there are
+ * never checked: a check costs a password hash, which a caller without credentials must not be able to make the
+ * server compute. The other chain serves everything else, the responder's restart first, to operators only. The API
+ * is stateless, for scripts and curl, not for browsers with sessions, so there is no session and no CSRF token to
+ * send.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -25,23 +36,45 @@ import org.springframework.security.web.SecurityFilterChain;
 class ManagementSecurityConfiguration {
 
 	@Bean
-	SecurityFilterChain managementSecurity(HttpSecurity http, ManagementSecurityProperties properties,
-			SecurityProperties security) throws Exception {
+	@Order(1)
+	SecurityFilterChain openManagement(HttpSecurity http, ManagementSecurityProperties properties) throws Exception {
+		http.securityMatcher(openRequests(properties));
+		http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
+		return stateless(http).build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain operatorManagement(HttpSecurity http, SecurityProperties security) throws Exception {
 		CredentialsRequiredEntryPoint entryPoint = new CredentialsRequiredEntryPoint(Operators.configured(security));
-		http.authorizeHttpRequests((requests) -> {
-			requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll();
-			requests.requestMatchers("/error").permitAll();
-			if (properties.anonymousReads()) {
-				requests.requestMatchers(EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.GET)).permitAll();
-				requests.requestMatchers(EndpointRequest.toLinks()).permitAll();
-			}
-			requests.anyRequest().authenticated();
-		});
+		http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
 		http.httpBasic((basic) -> basic.realmName(CredentialsRequiredEntryPoint.REALM).authenticationEntryPoint(entryPoint));
 		http.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint));
-		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
-		http.csrf((csrf) -> csrf.disable());
-		return http.build();
+		return stateless(http).build();
+	}
+
+	/**
+	 * Actuator's own matchers, which follow the endpoints' mapped paths and a separate management port. Links (the
+	 * actuator's root) are part of any endpoint.
+	 */
+	private static RequestMatcher openRequests(ManagementSecurityProperties properties) {
+		List<RequestMatcher> open = new ArrayList<>();
+		open.add(EndpointRequest.to(HealthEndpoint.class));
+		open.add(PathPatternRequestMatcher.withDefaults().matcher("/error"));
+		if (properties.anonymousReads()) {
+			open.add(EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.GET));
+		}
+		return new OrRequestMatcher(open);
+	}
+
+	private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+		return http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable());
+	}
+
+	@Bean
+	PasswordEncoder operatorPasswordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
 	}
 
 	@Bean

@@ -13,13 +13,16 @@ import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Restart needs an operator's credentials; reads are open.
+ * Restart needs an operator's credentials; reads are open, and credentials sent to an open endpoint are never
+ * checked.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "responder.port=0")
+@Import(PasswordChecks.class)
 class ManagementSecurityIntegrationTests {
 
 	@LocalServerPort
@@ -27,6 +30,9 @@ class ManagementSecurityIntegrationTests {
 
 	@Autowired
 	private SecurityProperties security;
+
+	@Autowired
+	private PasswordChecks passwordChecks;
 
 	private Actuator anonymous;
 
@@ -46,10 +52,12 @@ class ManagementSecurityIntegrationTests {
 	}
 
 	@Test
-	void restartWithWrongCredentialsIsUnauthorized() {
+	void restartWithWrongCredentialsIsCheckedAndUnauthorized() {
 		long restarts = restartsSucceeded();
+		int checks = this.passwordChecks.count();
 		Actuator wrong = this.anonymous.withBasicAuth(this.security.getUser().getName(), "not-the-password");
 		assertThat(wrong.post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(401);
+		assertThat(this.passwordChecks.count()).isEqualTo(checks + 1);
 		assertThat(restartsSucceeded()).isEqualTo(restarts);
 	}
 
@@ -68,6 +76,18 @@ class ManagementSecurityIntegrationTests {
 			"/actuator/metrics/responder.connections.accepted" })
 	void readsAreOpenToAnonymousCallers(String path) {
 		assertThat(this.anonymous.get(path).statusCode()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/actuator/health/liveness", "/actuator/health/readiness", "/actuator/health",
+			"/actuator/responder", "/actuator/prometheus" })
+	void credentialsSentToAnOpenEndpointAreNotChecked(String path) {
+		int checks = this.passwordChecks.count();
+		assertThat(this.anonymous.withBasicAuth("nobody", "x").get(path).statusCode()).isEqualTo(200);
+		assertThat(this.anonymous.withBasicAuth(this.security.getUser().getName(), "not-the-password")
+			.get(path)
+			.statusCode()).isEqualTo(200);
+		assertThat(this.passwordChecks.count()).isEqualTo(checks);
 	}
 
 	private long restartsSucceeded() {
