@@ -24,7 +24,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Two filter chains. The open one serves health (Kubernetes probes carry no credentials) and, unless
- * {@code responder.security.anonymous-reads} is off, every read; it has no HTTP Basic, so credentials sent there are
+ * {@code responder.security.anonymous-reads} is off, every read (GET and HEAD); it has no HTTP Basic, so credentials sent there are
  * never checked: a check costs a password hash, which a caller without credentials must not be able to make the
  * server compute. The other chain serves everything else, the responder's restart first, to operators only. The API
  * is stateless, for scripts and curl, not for browsers with sessions, so there is no session and no CSRF token to
@@ -62,7 +62,9 @@ class ManagementSecurityConfiguration {
 		open.add(EndpointRequest.to(HealthEndpoint.class));
 		open.add(PathPatternRequestMatcher.withDefaults().matcher("/error"));
 		if (properties.anonymousReads()) {
-			open.add(EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.GET));
+			RequestMatcher reads = EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.GET);
+			open.add(reads);
+			open.add(new HeadFollowsGet(reads));
 		}
 		return new OrRequestMatcher(open);
 	}

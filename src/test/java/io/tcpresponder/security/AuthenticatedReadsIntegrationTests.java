@@ -33,11 +33,14 @@ class AuthenticatedReadsIntegrationTests {
 	void readsNeedCredentialsButProbesDoNot() {
 		Actuator anonymous = new Actuator(this.httpPort);
 		assertThat(anonymous.get("/actuator/responder").statusCode()).isEqualTo(401);
+		assertThat(anonymous.head("/actuator/responder").statusCode()).isEqualTo(401);
 		assertThat(anonymous.get("/actuator/prometheus").statusCode()).isEqualTo(401);
 		assertThat(anonymous.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		assertThat(anonymous.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		assertThat(anonymous.head("/actuator/health/liveness").statusCode()).isEqualTo(200);
 		Actuator operator = anonymous.asOperator(this.security);
 		assertThat(operator.get("/actuator/responder").statusCode()).isEqualTo(200);
+		assertThat(operator.head("/actuator/responder").statusCode()).isEqualTo(200);
 	}
 
 	@Test

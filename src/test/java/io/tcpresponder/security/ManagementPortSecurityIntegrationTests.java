@@ -38,6 +38,7 @@ class ManagementPortSecurityIntegrationTests {
 		assertThat(forged.get("/actuator/status/liveness").statusCode()).isEqualTo(200);
 		assertThat(forged.get("/actuator/status").statusCode()).isEqualTo(200);
 		assertThat(forged.get("/actuator/responder").statusCode()).isEqualTo(200);
+		assertThat(forged.head("/actuator/responder").statusCode()).isEqualTo(200);
 		assertThat(this.passwordChecks.count()).isEqualTo(checks);
 	}
 

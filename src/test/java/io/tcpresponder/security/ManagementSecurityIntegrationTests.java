@@ -79,6 +79,14 @@ class ManagementSecurityIntegrationTests {
 	}
 
 	@ParameterizedTest
+	@ValueSource(strings = { "/actuator", "/actuator/responder", "/actuator/prometheus", "/actuator/health",
+			"/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info", "/actuator/metrics",
+			"/actuator/metrics/responder.connections.accepted" })
+	void headFollowsGet(String path) {
+		assertThat(this.anonymous.head(path).statusCode()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
 	@ValueSource(strings = { "/actuator/health/liveness", "/actuator/health/readiness", "/actuator/health",
 			"/actuator/responder", "/actuator/prometheus" })
 	void credentialsSentToAnOpenEndpointAreNotChecked(String path) {
@@ -87,6 +95,7 @@ class ManagementSecurityIntegrationTests {
 		assertThat(this.anonymous.withBasicAuth(this.security.getUser().getName(), "not-the-password")
 			.get(path)
 			.statusCode()).isEqualTo(200);
+		assertThat(this.anonymous.withBasicAuth("nobody", "x").head(path).statusCode()).isEqualTo(200);
 		assertThat(this.passwordChecks.count()).isEqualTo(checks);
 	}
 
