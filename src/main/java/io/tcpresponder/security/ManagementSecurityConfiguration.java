@@ -19,21 +19,26 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Two filter chains. The open one serves health (Kubernetes probes carry no credentials) and, unless
- * {@code responder.security.anonymous-reads} is off, every read (GET and HEAD); it has no HTTP Basic, so credentials sent there are
- * never checked: a check costs a password hash, which a caller without credentials must not be able to make the
- * server compute. The other chain serves everything else, the responder's restart first, to operators only. The API
- * is stateless, for scripts and curl, not for browsers with sessions, so there is no session and no CSRF token to
- * send.
+ * Two filter chains. The open one serves health (statuses only; Kubernetes probes carry no credentials) and, unless
+ * {@code responder.security.anonymous-reads} is off, every read (GET and HEAD); it has no HTTP Basic, so credentials
+ * sent there are never checked: a check costs a password hash, which a caller without credentials must not be able
+ * to make the server compute. The other chain serves everything else, the responder's restart and the health details
+ * first, to operators only. The API is stateless, for scripts and curl, not for browsers with sessions, so there is
+ * no session and no CSRF token to send.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(ManagementSecurityProperties.class)
 class ManagementSecurityConfiguration {
+
+	/** The health group that shows every component with its details (see application.yml): operators only. */
+	static final String HEALTH_DETAILS_GROUP = "details";
 
 	@Bean
 	@Order(1)
@@ -66,7 +71,8 @@ class ManagementSecurityConfiguration {
 			open.add(reads);
 			open.add(new HeadFollowsGet(reads));
 		}
-		return new OrRequestMatcher(open);
+		return new AndRequestMatcher(new OrRequestMatcher(open),
+				new NegatedRequestMatcher(new HealthGroupRequest(HEALTH_DETAILS_GROUP)));
 	}
 
 	private static HttpSecurity stateless(HttpSecurity http) throws Exception {

@@ -43,10 +43,13 @@ class ManagementPortSecurityIntegrationTests {
 	}
 
 	@Test
-	void restartNeedsTheOperatorsCredentials() {
+	void healthDetailsAndRestartNeedTheOperatorsCredentials() {
 		Actuator anonymous = new Actuator(this.managementPort);
+		assertThat(anonymous.get("/actuator/status/details").statusCode()).isEqualTo(401);
 		assertThat(anonymous.post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(401);
 		Actuator operator = anonymous.asOperator(this.security);
+		assertThat(Actuator.json(operator.get("/actuator/status/details")).at("/components/responder/details/state")
+			.asString()).isEqualTo("LISTENING");
 		assertThat(operator.post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(200);
 	}
 

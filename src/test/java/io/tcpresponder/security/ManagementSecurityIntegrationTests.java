@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.security.autoconfigure.SecurityProperties;
@@ -18,8 +19,8 @@ import org.springframework.context.annotation.Import;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Restart needs an operator's credentials; reads are open, and credentials sent to an open endpoint are never
- * checked.
+ * Restart and the health details need an operator's credentials; reads are open, and credentials sent to an open
+ * endpoint are never checked.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "responder.port=0")
 @Import(PasswordChecks.class)
@@ -97,6 +98,38 @@ class ManagementSecurityIntegrationTests {
 			.statusCode()).isEqualTo(200);
 		assertThat(this.anonymous.withBasicAuth("nobody", "x").head(path).statusCode()).isEqualTo(200);
 		assertThat(this.passwordChecks.count()).isEqualTo(checks);
+	}
+
+	@Test
+	void anonymousHealthShowsStatusesOnly() {
+		HttpResponse<String> response = this.anonymous.get("/actuator/health");
+		JsonNode health = Actuator.json(response);
+		assertThat(health.get("status").asString()).isEqualTo("UP");
+		assertThat(health.at("/components/responder/status").asString()).isEqualTo("UP");
+		assertThat(health.at("/components/diskSpace/status").asString()).isEqualTo("UP");
+		health.get("components")
+			.properties()
+			.forEach((component) -> assertThat(component.getValue().propertyNames()).as(component.getKey())
+				.containsExactly("status"));
+		assertThat(response.body()).doesNotContain("\"free\"", "\"path\"", "\"port\"", "LISTENING");
+		assertThat(this.anonymous.get("/actuator/health/responder").body()).isEqualTo("{\"status\":\"UP\"}");
+	}
+
+	@Test
+	void healthDetailsNeedTheOperatorsCredentials() {
+		assertThat(this.anonymous.get("/actuator/health/details").statusCode()).isEqualTo(401);
+		assertThat(this.anonymous.get("/actuator/health/details/responder").statusCode()).isEqualTo(401);
+		assertThat(this.anonymous.head("/actuator/health/details").statusCode()).isEqualTo(401);
+		assertThat(this.anonymous.withBasicAuth("nobody", "x").get("/actuator/health/details").statusCode())
+			.isEqualTo(401);
+		Actuator operator = this.anonymous.asOperator(this.security);
+		JsonNode details = Actuator.json(operator.get("/actuator/health/details"));
+		assertThat(details.at("/components/responder/details/state").asString()).isEqualTo("LISTENING");
+		assertThat(details.at("/components/responder/details/port").asInt())
+			.isEqualTo(this.anonymous.responder().get("port").asInt());
+		assertThat(details.at("/components/diskSpace/details/free").asLong()).isPositive();
+		assertThat(Actuator.json(operator.get("/actuator/health/details/responder")).at("/details/state").asString())
+			.isEqualTo("LISTENING");
 	}
 
 	private long restartsSucceeded() {
