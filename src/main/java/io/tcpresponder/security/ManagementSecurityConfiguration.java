@@ -3,6 +3,8 @@ package io.tcpresponder.security;
 import java.util.ArrayList;
 import java.util.List;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -12,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.authentication.configuration.AuthenticationConfiguration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -29,8 +32,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * {@code responder.security.anonymous-reads} is off, every read (GET and HEAD); it has no HTTP Basic, so credentials
  * sent there are never checked: a check costs a password hash, which a caller without credentials must not be able
  * to make the server compute. The other chain serves everything else, the responder's restart and the health details
- * first, to operators only. The API is stateless, for scripts and curl, not for browsers with sessions, so there is
- * no session and no CSRF token to send.
+ * first, to operators only, with a limit on failed checks per client address. The API is stateless, for scripts and
+ * curl, not for browsers with sessions, so there is no session and no CSRF token to send.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -50,10 +53,13 @@ class ManagementSecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain operatorManagement(HttpSecurity http, SecurityProperties security) throws Exception {
+	SecurityFilterChain operatorManagement(HttpSecurity http, SecurityProperties security,
+			AuthenticationConfiguration authentication, FailedLogins failedLogins, JsonMapper json) throws Exception {
 		CredentialsRequiredEntryPoint entryPoint = new CredentialsRequiredEntryPoint(Operators.configured(security));
+		http.authenticationManager(new FailedLoginLimit(authentication.getAuthenticationManager(), failedLogins));
 		http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
-		http.httpBasic((basic) -> basic.realmName(CredentialsRequiredEntryPoint.REALM).authenticationEntryPoint(entryPoint));
+		http.httpBasic((basic) -> basic.realmName(CredentialsRequiredEntryPoint.REALM)
+			.authenticationEntryPoint(new FailedLoginLimitEntryPoint(entryPoint, json)));
 		http.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint));
 		return stateless(http).build();
 	}
@@ -88,6 +94,11 @@ class ManagementSecurityConfiguration {
 	@Bean
 	InMemoryUserDetailsManager operators(SecurityProperties security) {
 		return Operators.of(security);
+	}
+
+	@Bean
+	FailedLogins failedLogins(ManagementSecurityProperties properties) {
+		return new FailedLogins(properties.failedLogins());
 	}
 
 }
