@@ -92,8 +92,8 @@ class ManagementSecurityConfiguration {
 	}
 
 	@Bean
-	InMemoryUserDetailsManager operators(SecurityProperties security) {
-		return Operators.of(security);
+	InMemoryUserDetailsManager operators(SecurityProperties security, PasswordEncoder operatorPasswordEncoder) {
+		return Operators.of(security, operatorPasswordEncoder);
 	}
 
 	@Bean
