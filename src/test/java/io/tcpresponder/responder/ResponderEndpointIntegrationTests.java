@@ -147,7 +147,8 @@ class ResponderEndpointIntegrationTests {
 			HttpResponse<String> readiness = this.actuator.get("/actuator/health/readiness");
 			assertThat(readiness.statusCode()).isEqualTo(503);
 			assertThat(this.actuator.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-			assertThat(this.actuator.get("/actuator/health/responder").body()).contains("\"DOWN\"", "EADDRINUSE");
+			assertThat(this.actuator.get("/actuator/health/details/responder").body()).contains("\"DOWN\"",
+					"EADDRINUSE");
 			assertThat(this.actuator.get("/actuator/prometheus").body()).contains("responder_listening{")
 				.containsPattern("(?m)^responder_listening\\{[^}]*\\} 0\\.0$");
 		}
@@ -166,7 +167,7 @@ class ResponderEndpointIntegrationTests {
 
 	@Test
 	void healthHasTheResponderAndProbeGroups() {
-		HttpResponse<String> health = this.actuator.get("/actuator/health");
+		HttpResponse<String> health = this.actuator.get("/actuator/health/details");
 		assertThat(health.statusCode()).isEqualTo(200);
 		JsonNode body = Actuator.json(health);
 		assertThat(body.at("/components/responder/status").asString()).isEqualTo("UP");

@@ -65,6 +65,10 @@ public final class Actuator {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path)).GET());
 	}
 
+	public HttpResponse<String> head(String path) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).HEAD());
+	}
+
 	public HttpResponse<String> post(String path, String body) {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path))
 			.header("Content-Type", "application/json")
