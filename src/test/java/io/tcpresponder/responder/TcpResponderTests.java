@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,27 @@ class TcpResponderTests {
 				.isThrownBy(() -> Clients.readAll(silent.getInputStream()));
 		}
 		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 3, 1));
+	}
+
+	@Test
+	void aClientThatKeepsReadingGetsTheWholeLineHoweverLongTheWholeTakes() throws Exception {
+		Duration writeTimeout = Duration.ofSeconds(1);
+		// A reader that takes at most 64 KiB every 4 ms: 32 MiB take it over 2 seconds, twice the write timeout,
+		// while the server never waits anywhere near that long for it to take the next bytes.
+		String line = "x".repeat(32 << 20) + "\n";
+		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, writeTimeout);
+		responder.start();
+		long started = System.nanoTime();
+		Reception received;
+		try (Socket reader = Clients.connect(responder.settings().port())) {
+			received = Load.receive(new PacedInputStream(reader.getInputStream(), 64 * 1024, Duration.ofMillis(4)),
+					line.getBytes(StandardCharsets.UTF_8));
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		assertThat(received).as("after %s", took).isEqualTo(Reception.WHOLE);
+		assertThat(took).as("the reader took longer than the write timeout").isGreaterThan(writeTimeout.multipliedBy(2));
+		awaitEnded(responder, 1);
+		assertThat(responder.counts().failed(FailureReason.TIMEOUT)).isZero();
 	}
 
 	@Test
@@ -291,6 +313,29 @@ class TcpResponderTests {
 			// The server closed with our data unread, so the kernel reset the connection.
 		}
 		return sent;
+	}
+
+	/**
+	 * A slow client: takes at most the given bytes per read, and waits the given time before each read.
+	 */
+	private static final class PacedInputStream extends java.io.FilterInputStream {
+
+		private final int maxRead;
+
+		private final long pauseNanos;
+
+		PacedInputStream(java.io.InputStream in, int maxRead, Duration pause) {
+			super(in);
+			this.maxRead = maxRead;
+			this.pauseNanos = pause.toNanos();
+		}
+
+		@Override
+		public int read(byte[] b, int off, int len) throws IOException {
+			java.util.concurrent.locks.LockSupport.parkNanos(this.pauseNanos);
+			return super.read(b, off, Math.min(len, this.maxRead));
+		}
+
 	}
 
 	private static String largeLine() {
