@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -28,8 +29,9 @@ class ResponderConfiguration {
 	}
 
 	@Bean
-	TcpResponderLifecycle tcpResponderLifecycle(TcpResponder responder, ResponderProperties properties) {
-		return new TcpResponderLifecycle(responder, properties);
+	TcpResponderLifecycle tcpResponderLifecycle(TcpResponder responder, ResponderProperties properties,
+			ObjectProvider<StartupShutdownHook> startupShutdown) {
+		return new TcpResponderLifecycle(responder, properties, startupShutdown.getIfAvailable());
 	}
 
 	@Bean

@@ -1,8 +1,10 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.tcpresponder.TcpResponderApplication;
@@ -21,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Starting the application as an operator does, with good and bad configuration.
@@ -89,6 +92,22 @@ class ResponderStartupTests {
 			assertThat(context.getBeansOfType(TcpResponder.class)).hasSize(1);
 			assertThat(Clients.fetch(responder.settings().port())).isEqualTo("I sent sth to client!\n");
 		}
+	}
+
+	@Test
+	void aStartupThatFailsAfterTheResponderListensStopsIt() {
+		AtomicInteger port = new AtomicInteger();
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(TcpResponderApplication.class)
+			.web(WebApplicationType.NONE)
+			.initializers((context) -> context.addBeanFactoryPostProcessor((beanFactory) -> {
+				port.set(((TcpResponder) beanFactory.getSingleton(EarlyResponderStart.BEAN_NAME)).settings().port());
+				throw new IllegalStateException("a bean that cannot be made");
+			}));
+		assertThatIllegalStateException().isThrownBy(() -> builder.run("--responder.port=0").close())
+			.withMessageContaining("a bean that cannot be made");
+		assertThat(port).hasPositiveValue();
+		assertThatExceptionOfType(ConnectException.class).as("connecting to the port of the failed startup")
+			.isThrownBy(() -> Clients.connect(port.get()).close());
 	}
 
 	private static ConfigurableApplicationContext run(String... properties) {
