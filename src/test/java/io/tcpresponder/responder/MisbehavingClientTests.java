@@ -238,10 +238,10 @@ class MisbehavingClientTests {
 		if (KernelSockets.count("listening", port) != 0) {
 			throw new AssertionError("a LISTEN socket is left on port " + port);
 		}
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(ProcessResources.responderThreads()).as("responder-* threads")
 				.isEqualTo(this.threads));
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(ProcessResources.openedSince(this.fdTargets))
 				.as("file descriptors opened since the baseline and left open")
 				.isEmpty());

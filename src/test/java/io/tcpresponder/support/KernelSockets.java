@@ -97,7 +97,7 @@ public final class KernelSockets {
 				.redirectErrorStream(true)
 				.start();
 			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
 				throw new IllegalStateException("ss failed: " + out);
 			}
 			return out.lines().filter((line) -> !line.isBlank()).count();
