@@ -1,8 +1,10 @@
 package io.tcpresponder.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +108,7 @@ public final class ApplicationProcess implements AutoCloseable {
 			assertRunning();
 			return "UP".equals(readiness());
 		});
-		return actuator();
+		return new Actuator(httpPort().getAsInt());
 	}
 
 	/**
@@ -114,10 +116,11 @@ public final class ApplicationProcess implements AutoCloseable {
 	 * @return {@code UP} or {@code OUT_OF_SERVICE}, or {@code null} while the web server has not started
 	 */
 	public String readiness() {
-		if (!Files.exists(this.portFile)) {
+		OptionalInt httpPort = httpPort();
+		if (httpPort.isEmpty()) {
 			return null;
 		}
-		HttpResponse<String> response = actuator().get("/actuator/health/readiness");
+		HttpResponse<String> response = new Actuator(httpPort.getAsInt()).get("/actuator/health/readiness");
 		return Actuator.json(response).get("status").asString();
 	}
 
@@ -143,10 +146,6 @@ public final class ApplicationProcess implements AutoCloseable {
 	 */
 	public boolean awaitExit(Duration atMost) throws InterruptedException {
 		return this.process.waitFor(atMost.toNanos(), TimeUnit.NANOSECONDS);
-	}
-
-	public boolean isAlive() {
-		return this.process.isAlive();
 	}
 
 	public int exitCode() {
@@ -177,12 +176,19 @@ public final class ApplicationProcess implements AutoCloseable {
 		}
 	}
 
-	private Actuator actuator() {
+	/**
+	 * The web server's port, once the port file is written whole.
+	 */
+	private OptionalInt httpPort() {
 		try {
-			return new Actuator(Integer.parseInt(Files.readString(this.portFile).strip()));
+			String port = Files.readString(this.portFile).strip();
+			return port.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(port));
+		}
+		catch (NoSuchFileException ex) {
+			return OptionalInt.empty();
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+			throw new UncheckedIOException(ex);
 		}
 	}
 
