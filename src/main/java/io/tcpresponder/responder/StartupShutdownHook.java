@@ -70,12 +70,14 @@ final class StartupShutdownHook {
 	}
 
 	/**
-	 * Stops the responder when the startup failed before the context's lifecycle took it over.
+	 * Stops the responder, if it listens, when the startup failed before the context's lifecycle took it over.
 	 */
 	void startupFailed() {
 		if (this.state.compareAndSet(State.STARTING, State.STOPPED)) {
 			remove();
-			this.responder.stop(this.shutdownTimeout);
+			if (this.responder.status().state() == ResponderState.LISTENING) {
+				this.responder.stop(this.shutdownTimeout);
+			}
 		}
 	}
 
