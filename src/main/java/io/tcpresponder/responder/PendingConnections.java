@@ -23,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  * {@link CloseMode#CLIENT_FIRST}, the wait for the client to close.
  *
  * <p>
- * A write that takes longer than the write timeout, or that is still going when the responder has drained for its
- * shutdown timeout, is reset and counted failed: the client sees a reset, never a partial line followed by a clean
- * end of stream. A client that has the whole line but does not close within the client close timeout (or by the end
- * of the drain) is closed by the server and counted completed.
+ * A write that makes no progress for the write timeout (the client takes no byte), or that is still going when the
+ * responder has drained for its shutdown timeout, is reset and counted failed: the client sees a reset, never a
+ * partial line followed by a clean end of stream. The timeout runs from the last byte the client took, as nginx's
+ * {@code send_timeout} does, so that a client that keeps reading gets the whole line however long the whole takes
+ * on a slow link or a busy machine. A client that has the whole line but does not close within the client close
+ * timeout (or by the end of the drain) is closed by the server and counted completed.
  */
 final class PendingConnections {
 
@@ -133,7 +135,6 @@ final class PendingConnections {
 					}
 				}
 				long now = System.nanoTime();
-				pending.removeIf((p) -> p.expire(now));
 				if (this.draining && (pending.isEmpty() || now - this.drainDeadline >= 0)) {
 					pending.forEach((p) -> p.end(FailureReason.SHUTDOWN));
 					return;
@@ -146,6 +147,10 @@ final class PendingConnections {
 					}
 				}
 				selector.selectedKeys().clear();
+				// Only after the ready connections had their turn: a client that read while this thread was held up
+				// (a busy machine, a pause of the JVM) has made progress, and is not timed out for the server's delay.
+				long afterSelect = System.nanoTime();
+				pending.removeIf((p) -> p.expire(afterSelect));
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -208,6 +213,7 @@ final class PendingConnections {
 
 		private @Nullable SelectionKey key;
 
+		/** While writing, the write timeout after the last byte written; then the client close timeout. */
 		private long deadline;
 
 		Pending(SocketChannel connection, ByteBuffer line, boolean awaitClientClose) {
@@ -238,7 +244,9 @@ final class PendingConnections {
 		boolean ready() {
 			try {
 				if (this.line.hasRemaining()) {
-					this.connection.write(this.line);
+					if (this.connection.write(this.line) > 0) {
+						this.deadline = System.nanoTime() + PendingConnections.this.writeTimeoutNanos;
+					}
 					if (this.line.hasRemaining()) {
 						return false;
 					}

@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,8 +27,9 @@ class ResponderConfiguration {
 	}
 
 	@Bean
-	TcpResponderLifecycle tcpResponderLifecycle(TcpResponder responder, ResponderProperties properties) {
-		return new TcpResponderLifecycle(responder, properties);
+	TcpResponderLifecycle tcpResponderLifecycle(TcpResponder responder, ResponderProperties properties,
+			ObjectProvider<StartupShutdownHook> startupShutdown) {
+		return new TcpResponderLifecycle(responder, properties, startupShutdown.getIfAvailable());
 	}
 
 	@Bean

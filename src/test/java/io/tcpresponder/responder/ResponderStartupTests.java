@@ -1,10 +1,12 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.tcpresponder.TcpResponderApplication;
@@ -24,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -133,6 +136,22 @@ class ResponderStartupTests {
 		}
 		await().atMost(Duration.ofSeconds(30)).until(() -> KernelSockets.count("time-wait", port) == 1);
 		return port;
+	}
+
+	@Test
+	void aStartupThatFailsAfterTheResponderListensStopsIt() {
+		AtomicInteger port = new AtomicInteger();
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(TcpResponderApplication.class)
+			.web(WebApplicationType.NONE)
+			.initializers((context) -> context.addBeanFactoryPostProcessor((beanFactory) -> {
+				port.set(((TcpResponder) beanFactory.getSingleton(EarlyResponderStart.BEAN_NAME)).settings().port());
+				throw new IllegalStateException("a bean that cannot be made");
+			}));
+		assertThatIllegalStateException().isThrownBy(() -> builder.run("--responder.port=0").close())
+			.withMessageContaining("a bean that cannot be made");
+		assertThat(port).hasPositiveValue();
+		assertThatExceptionOfType(ConnectException.class).as("connecting to the port of the failed startup")
+			.isThrownBy(() -> Clients.connect(port.get()).close());
 	}
 
 	private static ConfigurableApplicationContext run(String... properties) {

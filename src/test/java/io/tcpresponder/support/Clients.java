@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * TCP clients as users run them: connect on loopback, read until the server closes, close.
@@ -45,6 +47,27 @@ public final class Clients {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Connects clients that neither read nor close, until they are closed together.
+	 * @param port the port
+	 * @param count how many clients
+	 * @return the connected clients
+	 * @throws IOException if a client cannot connect; those connected are closed
+	 */
+	public static Held hold(int port, int count) throws IOException {
+		Held held = new Held();
+		try {
+			for (int i = 0; i < count; i++) {
+				held.sockets.add(connect(port));
+			}
+		}
+		catch (IOException ex) {
+			held.close();
+			throw ex;
+		}
+		return held;
 	}
 
 	public static String readLine(Socket socket) throws IOException {
@@ -100,6 +123,37 @@ public final class Clients {
 			out.write(buffer, 0, n);
 		}
 		return out;
+	}
+
+	/**
+	 * Connected clients, closed together.
+	 */
+	public static final class Held implements AutoCloseable {
+
+		private final List<Socket> sockets = new ArrayList<>();
+
+		private Held() {
+		}
+
+		public List<Socket> sockets() {
+			return List.copyOf(this.sockets);
+		}
+
+		/**
+		 * Closes every client, each whatever closing the others did.
+		 */
+		@Override
+		public void close() {
+			for (Socket socket : this.sockets) {
+				try {
+					socket.close();
+				}
+				catch (IOException ex) {
+					// Closed all the same: the descriptor is released.
+				}
+			}
+		}
+
 	}
 
 }
