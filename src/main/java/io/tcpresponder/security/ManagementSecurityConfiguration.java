@@ -3,8 +3,6 @@ package io.tcpresponder.security;
 import java.util.ArrayList;
 import java.util.List;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -54,12 +52,12 @@ class ManagementSecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain operatorManagement(HttpSecurity http, SecurityProperties security,
-			AuthenticationConfiguration authentication, FailedLogins failedLogins, JsonMapper json) throws Exception {
+			AuthenticationConfiguration authentication, FailedLogins failedLogins) throws Exception {
 		CredentialsRequiredEntryPoint entryPoint = new CredentialsRequiredEntryPoint(Operators.configured(security));
 		http.authenticationManager(new FailedLoginLimit(authentication.getAuthenticationManager(), failedLogins));
 		http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
 		http.httpBasic((basic) -> basic.realmName(CredentialsRequiredEntryPoint.REALM)
-			.authenticationEntryPoint(new FailedLoginLimitEntryPoint(entryPoint, json)));
+			.authenticationEntryPoint(new FailedLoginLimitEntryPoint(entryPoint)));
 		http.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint));
 		return stateless(http).build();
 	}

@@ -51,7 +51,8 @@ class FailedLoginLimitIntegrationTests {
 		HttpResponse<String> refused = guessing.post("/actuator/responder/restart", "{}");
 		assertThat(refused.statusCode()).isEqualTo(429);
 		assertThat(refused.headers().firstValue("Retry-After")).hasValue("3600");
-		assertThat(Actuator.json(refused).get("message").asString()).contains("Too many failed logins");
+		assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(Actuator.json(refused).get("detail").asString()).contains("Too many failed logins");
 		assertThat(operator.post("/actuator/responder/restart", "{}").statusCode()).as("even the right password")
 			.isEqualTo(429);
 		assertThat(anonymous.withBasicAuth("nobody", "x").get("/actuator/health/details").statusCode())
