@@ -24,8 +24,8 @@ enum FailureReason {
 	}
 
 	static FailureReason of(Throwable ex) {
-		String code = KernelError.codeOf(ex);
-		return ("ECONNRESET".equals(code) || "EPIPE".equals(code)) ? RESET : ERROR;
+		Errno errno = KernelError.errnoOf(ex);
+		return (errno == Errno.ECONNRESET || errno == Errno.EPIPE) ? RESET : ERROR;
 	}
 
 }

@@ -94,7 +94,7 @@ class TcpResponderTests {
 		assertThat(KernelSockets.count("time-wait", port)).isPositive();
 		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
 		assertThat(responder.status().lastError())
-			.isEqualTo(new KernelError("EADDRINUSE", "Address already in use"));
+			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
 		assertThat(responder.settings().reuseAddress()).isFalse();
 		assertThat(responder.counts().restarts(false)).isEqualTo(1);
 		// The TIME_WAIT sockets were left by a listener with the option on: turning it on again binds.
@@ -124,7 +124,7 @@ class TcpResponderTests {
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
 			.withMessageContaining("EADDRINUSE");
 		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
-		assertThat(responder.status().lastError()).isEqualTo(new KernelError("EADDRINUSE", "Address already in use"));
+		assertThat(responder.status().lastError()).isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
 		assertThat(responder.restart((settings) -> settings)).isFalse();
 		holder.close();
 		assertThat(responder.restart((settings) -> settings)).isTrue();
