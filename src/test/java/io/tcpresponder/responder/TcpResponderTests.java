@@ -136,7 +136,10 @@ class TcpResponderTests {
 	@Test
 	void clientThatNeverReadsTimesOutWithoutHoldingUpOthers() throws Exception {
 		String line = largeLine();
-		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, Duration.ofMillis(500));
+		// The write timeout runs from the last byte a client took: a reader held up for longer by a busy machine (a
+		// load average of 20 on 2 cores stalls threads for over 500 ms) would be reset. It bounds the silent client's
+		// wait; it is no speed claim.
+		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, Duration.ofSeconds(5));
 		responder.start();
 		int port = responder.settings().port();
 		try (Socket silent = Clients.connect(port)) {
@@ -153,16 +156,17 @@ class TcpResponderTests {
 
 	@Test
 	void aClientThatKeepsReadingGetsTheWholeLineHoweverLongTheWholeTakes() throws Exception {
-		Duration writeTimeout = Duration.ofSeconds(1);
-		// A reader that takes at most 64 KiB every 4 ms: 32 MiB take it over 2 seconds, twice the write timeout,
-		// while the server never waits anywhere near that long for it to take the next bytes.
-		String line = "x".repeat(32 << 20) + "\n";
+		// The timeout leaves room for a reader that a busy machine holds up for a second or more.
+		Duration writeTimeout = Duration.ofSeconds(2);
+		// A reader that takes at most 64 KiB every 8 ms: 40 MiB take it over 5 seconds, more than twice the write
+		// timeout, while the server never waits anywhere near that long for it to take the next bytes.
+		String line = "x".repeat(40 << 20) + "\n";
 		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, writeTimeout);
 		responder.start();
 		long started = System.nanoTime();
 		Reception received;
 		try (Socket reader = Clients.connect(responder.settings().port())) {
-			received = Load.receive(new PacedInputStream(reader.getInputStream(), 64 * 1024, Duration.ofMillis(4)),
+			received = Load.receive(new PacedInputStream(reader.getInputStream(), 64 * 1024, Duration.ofMillis(8)),
 					line.getBytes(StandardCharsets.UTF_8));
 		}
 		Duration took = Duration.ofNanos(System.nanoTime() - started);
