@@ -49,6 +49,11 @@ enum CloseMode {
 		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
+	/**
+	 * The name as configuration writes it: Spring Boot's report of a bad value lists the accepted ones by their
+	 * {@code toString()}, and binding matches the constants leniently by name, whatever this answers.
+	 * @return {@code server-first} or {@code client-first}
+	 */
 	@Override
 	public String toString() {
 		return value();

@@ -46,6 +46,10 @@ final class Exchange {
 		return false;
 	}
 
+	int written() {
+		return this.written;
+	}
+
 	boolean lineWritten() {
 		return this.written == this.line.length();
 	}

@@ -19,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  * close where the close mode asks for it.
  *
  * <p>
- * A write that takes longer than the write timeout, or that is still going when the responder has drained for its
- * shutdown timeout, is reset and counted failed. A client that has the whole line but does not close within the
- * client close timeout (or by the end of the drain) is closed by the server and counted completed.
+ * A write that makes no progress for the write timeout (the client takes no byte), or that is still going when the
+ * responder has drained for its shutdown timeout, is reset and counted failed. The timeout runs from the last byte the
+ * client took, as nginx's {@code send_timeout} does, so that a client that keeps reading gets the whole line however
+ * long the whole takes on a slow link or a busy machine. A client that has the whole line but does not close within
+ * the client close timeout (or by the end of the drain) is closed by the server and counted completed.
  */
 final class PendingConnections {
 
@@ -133,7 +135,7 @@ final class PendingConnections {
 					}
 				}
 				long now = System.nanoTime();
-				pending.removeIf((p) -> p.ended || p.expire(readiness, now));
+				pending.removeIf((p) -> p.ended);
 				if (this.draining && (pending.isEmpty() || now - this.drainDeadline >= 0)) {
 					pending.forEach((p) -> p.end(readiness, FailureReason.SHUTDOWN));
 					return;
@@ -142,6 +144,10 @@ final class PendingConnections {
 				long timeout = this.incoming.isEmpty() ? waitMillis(pending, now) : 0;
 				readiness.await(timeout, (attachment) -> ((Pending) attachment).ready(readiness));
 				this.mayWait.set(false);
+				// Only after the ready exchanges had their turn: a client that read while this thread was held up (a
+				// busy machine, a pause of the JVM) has made progress, and is not timed out for the server's delay.
+				long afterAwait = System.nanoTime();
+				pending.removeIf((p) -> p.ended || p.expire(readiness, afterAwait));
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -176,6 +182,7 @@ final class PendingConnections {
 
 		private final Exchange exchange;
 
+		/** While writing, the write timeout after the last byte written; then the client close timeout. */
 		private long deadline;
 
 		private boolean ended;
@@ -206,7 +213,12 @@ final class PendingConnections {
 			}
 			try {
 				if (!this.exchange.lineWritten()) {
-					if (this.exchange.write()) {
+					int before = this.exchange.written();
+					boolean ended = this.exchange.write();
+					if (this.exchange.written() > before) {
+						this.deadline = System.nanoTime() + PendingConnections.this.writeTimeoutNanos;
+					}
+					if (ended) {
 						readiness.forget(this.exchange.connection());
 						this.ended = true;
 					}

@@ -37,8 +37,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * closes anyway.
  * @param shutdownTimeout how long connections still being written may take to finish when the responder stops,
  * before they are reset and counted failed.
- * @param writeTimeout how long writing the message to one client may take before the connection is reset and
- * counted failed.
+ * @param writeTimeout how long writing the message may wait for a client that takes no byte of it before the
+ * connection is reset and counted failed; a client that keeps reading is never cut off.
  * @param failFast whether a listener that cannot bind at startup fails the application instead of leaving the
  * responder FAILED.
  * @param transport which socket calls the responder makes: {@code native} (Linux's own, through the Foreign Function
