@@ -44,7 +44,13 @@ enum TransportChoice {
 	 */
 	Transport load() {
 		if (this.loader != null) {
-			return this.loader.get();
+			try {
+				return this.loader.get();
+			}
+			catch (UnavailableTransportException ex) {
+				throw new UnavailableTransportException(
+						"responder.transport is " + value() + ", which cannot run here: " + ex.getMessage(), ex);
+			}
 		}
 		StringBuilder reasons = new StringBuilder();
 		for (TransportChoice choice : values()) {

@@ -74,14 +74,16 @@ class TransportSelectionTests {
 		try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
 				ConfigurableApplicationContext context = new SpringApplicationBuilder(TcpResponderApplication.class).run(
 						"--server.port=0", "--responder.port=" + holder.getLocalPort(),
-						"--responder.transport=" + transport)) {
-			Actuator actuator = new Actuator(((WebServerApplicationContext) context).getWebServer().getPort());
+						"--responder.transport=" + transport, "--spring.security.user.name=operator",
+						"--spring.security.user.password=secret")) {
+			Actuator actuator = new Actuator(((WebServerApplicationContext) context).getWebServer().getPort())
+				.withBasicAuth("operator", "secret");
 			JsonNode failed = actuator.responder();
 			assertThat(failed.get("transport").asString()).isEqualTo(transport);
 			assertThat(failed.get("state").asString()).isEqualTo("FAILED");
 			assertThat(failed.get("lastError").toString())
 				.isEqualTo("{\"code\":\"EADDRINUSE\",\"errno\":98,\"message\":\"Address already in use\",\"call\":\"bind\"}");
-			JsonNode health = Actuator.json(actuator.get("/actuator/health"));
+			JsonNode health = Actuator.json(actuator.get("/actuator/health/details"));
 			assertThat(health.at("/components/responder/details/lastError/errno").asInt()).isEqualTo(98);
 		}
 	}
@@ -110,7 +112,9 @@ class TransportSelectionTests {
 	void nativeFailsSayingWhyWhereNativeAccessIsNotEnabled() throws Exception {
 		Assumptions.assumeTrue(isLinux(), "the native transport runs on Linux only");
 		String output = runWithoutNativeAccess("native");
-		assertThat(output).contains("native access is not enabled").doesNotContain("restricted method");
+		assertThat(output)
+			.contains("responder.transport is native, which cannot run here: native access is not enabled")
+			.doesNotContain("restricted method");
 		assertThat(this.process.exitValue()).as(output).isNotZero();
 	}
 
