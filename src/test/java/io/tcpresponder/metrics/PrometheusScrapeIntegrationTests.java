@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 		properties = { "responder.port=0", "spring.application.name=tcp-responder-scraped" })
 class PrometheusScrapeIntegrationTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(60);
+	/** Bounds a wait for Prometheus to see a change: a failure, not a speed claim. */
+	private static final Duration WAIT = Duration.ofMinutes(2);
 
 	@LocalServerPort
 	private int httpPort;
@@ -79,8 +80,9 @@ class PrometheusScrapeIntegrationTests {
 		Path config = this.workDir.resolve("prometheus.yml");
 		Files.writeString(config, """
 				global:
-				  scrape_interval: 1s
-				  evaluation_interval: 1s
+				  scrape_interval: 5s
+				  scrape_timeout: 5s
+				  evaluation_interval: 5s
 				scrape_configs:
 				  - job_name: tcp-responder
 				    metrics_path: /actuator/prometheus

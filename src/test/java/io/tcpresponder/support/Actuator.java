@@ -140,7 +140,9 @@ public final class Actuator {
 			request.header("Authorization", this.authorization);
 		}
 		try {
-			return this.client.send(request.timeout(Duration.ofSeconds(30)).build(),
+			// A bound on a hung request, not a speed claim: a first request to a cold service on a busy host that reads
+			// a full TCP table may take tens of seconds.
+			return this.client.send(request.timeout(Duration.ofMinutes(2)).build(),
 					HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
