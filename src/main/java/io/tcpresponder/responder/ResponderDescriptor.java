@@ -34,7 +34,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp) implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
-		TcpResponder.Status status = responder.status();
+		ListenerStatus status = responder.status();
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
 		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),

@@ -42,7 +42,7 @@ final class TcpResponder {
 
 	private volatile ListenerSettings settings;
 
-	private volatile Status status = new Status(ResponderState.STOPPED, Instant.now(), null);
+	private volatile ListenerStatus status = new ListenerStatus(ResponderState.STOPPED, Instant.now(), null);
 
 	private @Nullable Listener listener;
 
@@ -143,7 +143,7 @@ final class TcpResponder {
 		return this.settings;
 	}
 
-	Status status() {
+	ListenerStatus status() {
 		return this.status;
 	}
 
@@ -200,7 +200,7 @@ final class TcpResponder {
 	}
 
 	private void setStatus(ResponderState state, @Nullable KernelError error) {
-		this.status = new Status(state, Instant.now(), error);
+		this.status = new ListenerStatus(state, Instant.now(), error);
 	}
 
 	private void serve(Transport.Connection connection) {
@@ -264,7 +264,7 @@ final class TcpResponder {
 				TcpResponder.this.listener = open(next);
 			}
 			catch (ResponderBindException ex) {
-				TcpResponder.this.status = new Status(ResponderState.LISTENING, TcpResponder.this.status.since(),
+				TcpResponder.this.status = new ListenerStatus(ResponderState.LISTENING, TcpResponder.this.status.since(),
 						ex.getError());
 				return new RestartResult.BindFailed(ex.getError());
 			}
@@ -333,16 +333,6 @@ final class TcpResponder {
 			this.socket.close();
 		}
 
-	}
-
-	/**
-	 * The listener's state, when it began, and the error of the last failed bind.
-	 *
-	 * @param state the state
-	 * @param since when the state began
-	 * @param lastError why the last bind failed, or {@code null}
-	 */
-	record Status(ResponderState state, Instant since, @Nullable KernelError lastError) {
 	}
 
 }
