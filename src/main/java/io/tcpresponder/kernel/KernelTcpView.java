@@ -145,7 +145,9 @@ public final class KernelTcpView {
 				states.put(state, tally.count(state));
 			}
 			long limit = listenerLimit(tally);
-			return new PortView(true, states, tally.acceptQueueDepth(), limit, listen.overflows(), listen.drops());
+			OptionalLong migrate = Sysctl.read(this.procDirectory, "net.ipv4.tcp_migrate_req");
+			return new PortView(true, states, tally.acceptQueueDepth(), limit, listen.overflows(), listen.drops(),
+					migrate.isPresent() ? migrate.getAsLong() == 1 : null);
 		}
 		catch (IOException ex) {
 			logger.debug("Reading the kernel's socket tables failed", ex);

@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The kernel's view of one TCP port at one moment: its sockets by state, its listeners' accept queue, and the
  * host's listen overflow counters.
@@ -18,11 +20,13 @@ import java.util.Map;
  * counter of the whole host (network namespace), not only of this port
  * @param listenDrops handshakes dropped by listeners for any reason, overflows included (TcpExt ListenDrops); a
  * counter of the whole host (network namespace)
+ * @param migrateRequests whether the kernel moves the accept queue of a closing SO_REUSEPORT listener to its
+ * siblings ({@code net.ipv4.tcp_migrate_req}); {@code null} where the kernel has no such setting
  */
 public record PortView(boolean available, Map<TcpState, Long> states, long acceptQueueDepth, long acceptQueueLimit,
-		long listenOverflows, long listenDrops) {
+		long listenOverflows, long listenDrops, @Nullable Boolean migrateRequests) {
 
-	private static final PortView UNAVAILABLE = new PortView(false, Map.of(), 0, 0, 0, 0);
+	private static final PortView UNAVAILABLE = new PortView(false, Map.of(), 0, 0, 0, 0, null);
 
 	public PortView {
 		EnumMap<TcpState, Long> all = new EnumMap<>(TcpState.class);

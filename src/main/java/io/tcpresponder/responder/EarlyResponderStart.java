@@ -7,22 +7,28 @@ import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.aot.AbstractAotProcessor;
 
 /**
- * Starts the TCP responder as soon as the configuration is complete, before the application context is refreshed:
- * the port serves clients while the web server, actuator and security are still being set up. The responder then
- * joins the context as the {@code tcpResponder} bean, and {@link TcpResponderLifecycle} stops it on shutdown; until
- * the lifecycle takes it over, a {@link StartupShutdownHook} stops it if the JVM is told to shut down, and a failed
+ * Builds and starts the TCP responder as soon as the configuration is complete, before the application context is
+ * refreshed: the port serves clients while the web server, actuator and security are still being set up. This is the
+ * only place that builds the responder: it joins the context as the {@code tcpResponder} bean, with the
+ * {@link ResponderProperties} it was built from, and {@link TcpResponderLifecycle} stops it on shutdown; until the
+ * lifecycle takes it over, a {@link StartupShutdownHook} stops it if the JVM is told to shut down, and a failed
  * startup stops it here.
  *
  * <p>
  * It waits for the prepared context rather than the prepared environment, since initializers may still add property
  * sources in between. Bad configuration fails the startup here, with the same report as any other bound properties;
  * a port that cannot be bound leaves the responder FAILED, or fails the startup with {@code responder.fail-fast}.
+ * Spring AOT's build-time run prepares the context too, and starts nothing here.
  */
 class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent> {
 
 	static final String BEAN_NAME = "tcpResponder";
+
+	/** Named as {@code @EnableConfigurationProperties} would name the bean: prefix, dash, class name. */
+	static final String PROPERTIES_BEAN_NAME = ResponderProperties.PREFIX + "-" + ResponderProperties.class.getName();
 
 	private @Nullable StartupShutdownHook startupShutdown;
 
@@ -37,7 +43,8 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 	}
 
 	private void start(ConfigurableApplicationContext context) {
-		if (context.getBeanFactory().containsSingleton(BEAN_NAME)) {
+		if (context.getBeanFactory().containsSingleton(BEAN_NAME)
+				|| Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
 			return;
 		}
 		ResponderProperties properties = ResponderProperties.bind(context.getEnvironment());
@@ -55,6 +62,7 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 			}
 		}
 		this.startupShutdown = startupShutdown;
+		context.getBeanFactory().registerSingleton(PROPERTIES_BEAN_NAME, properties);
 		context.getBeanFactory().registerSingleton(BEAN_NAME, responder);
 		context.getBeanFactory().registerSingleton(StartupShutdownHook.BEAN_NAME, startupShutdown);
 	}

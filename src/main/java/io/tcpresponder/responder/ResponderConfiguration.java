@@ -3,33 +3,22 @@ package io.tcpresponder.responder;
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The TCP responder and what manages it: lifecycle, actuator endpoint, health, metrics, and the kernel's view of its
- * port. The restart's guard, {@link RestartBodyAdvice}, is a {@code @ControllerAdvice} and found by component scanning.
+ * What manages the TCP responder: lifecycle, actuator endpoint, health, metrics, and the kernel's view of its port.
+ * The responder itself, its {@link ResponderProperties} and its {@link StartupShutdownHook} are built before the
+ * context by {@link EarlyResponderStart}, which registers them as beans. The restart's guard,
+ * {@link RestartBodyAdvice}, is a {@code @ControllerAdvice} and found by component scanning.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ResponderProperties.class)
 class ResponderConfiguration {
-
-	/**
-	 * The responder, where {@link EarlyResponderStart} has not started it before the context.
-	 */
-	@Bean(EarlyResponderStart.BEAN_NAME)
-	@ConditionalOnMissingBean
-	TcpResponder tcpResponder(ResponderProperties properties) {
-		return TcpResponder.of(properties);
-	}
 
 	@Bean
 	TcpResponderLifecycle tcpResponderLifecycle(TcpResponder responder, ResponderProperties properties,
-			ObjectProvider<StartupShutdownHook> startupShutdown) {
-		return new TcpResponderLifecycle(responder, properties, startupShutdown.getIfAvailable());
+			StartupShutdownHook startupShutdown) {
+		return new TcpResponderLifecycle(responder, properties, startupShutdown);
 	}
 
 	@Bean

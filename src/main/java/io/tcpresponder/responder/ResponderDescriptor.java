@@ -2,11 +2,9 @@ package io.tcpresponder.responder;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.OptionalLong;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tcpresponder.kernel.PortView;
-import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.kernel.TcpState;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +32,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp) implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
-		TcpResponder.Status status = responder.status();
+		ListenerStatus status = responder.status();
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
 		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),
@@ -73,12 +71,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 				return new KernelView(false, null, null, null, null, null);
 			}
 			return new KernelView(true, port.states(), new AcceptQueue(port.acceptQueueDepth(), port.acceptQueueLimit()),
-					port.listenOverflows(), port.listenDrops(), readMigrateRequests());
-		}
-
-		private static @Nullable Boolean readMigrateRequests() {
-			OptionalLong value = Sysctl.read("net.ipv4.tcp_migrate_req");
-			return value.isPresent() ? value.getAsLong() == 1 : null;
+					port.listenOverflows(), port.listenDrops(), port.migrateRequests());
 		}
 
 	}

@@ -43,7 +43,7 @@ class ResponderEndpoint {
 	 * Actuator binds it, as text; {@link RestartBodyAdvice} has already refused query parameters and every body whose
 	 * shape or JSON types are wrong, and the values are checked here.
 	 * @param action the action, {@code restart}
-	 * @param mode {@code close-then-bind} (the default) or {@code handover}
+	 * @param mode the name of a {@link RestartMode}: {@code close-then-bind} (the default) or {@code handover}
 	 * @param reuseAddress the new SO_REUSEADDR option
 	 * @param reusePort the new SO_REUSEPORT option
 	 * @param port the new port
@@ -65,27 +65,20 @@ class ResponderEndpoint {
 		catch (RestartRequest.RefusedException ex) {
 			return RestartProblem.response(ex.getBody());
 		}
-		boolean bound;
-		if (request.mode() == RestartRequest.Mode.HANDOVER) {
-			try {
-				bound = this.responder.handOver(request::applyTo);
-			}
-			catch (IllegalStateException ex) {
-				return RestartProblem.response(RestartProblem.of(HttpStatus.CONFLICT, "mode", ex.getMessage()));
-			}
-		}
-		else {
-			bound = this.responder.restart(request::applyTo);
-		}
-		ResponderDescriptor state = responder();
-		if (bound) {
-			return new WebEndpointResponse<>(state, WebEndpointResponse.STATUS_OK);
-		}
-		KernelError error = state.lastError();
+		RestartResult result = this.responder.restart(request.mode(), request::applyTo);
+		return switch (result) {
+			case RestartResult.Bound bound -> new WebEndpointResponse<>(responder(), WebEndpointResponse.STATUS_OK);
+			case RestartResult.Refused refused ->
+				RestartProblem.response(RestartProblem.of(HttpStatus.CONFLICT, "mode", refused.detail()));
+			case RestartResult.BindFailed failed -> RestartProblem.response(bindFailed(responder(), failed.error()));
+		};
+	}
+
+	private static ProblemDetail bindFailed(ResponderDescriptor state, KernelError error) {
 		ProblemDetail failed = RestartProblem.of(HttpStatus.CONFLICT, null, "The new listener did not bind port "
-				+ state.port() + ((error != null) ? ": " + error.message() + " (" + error.code() + ")" : ""));
+				+ state.port() + ": " + error.message() + " (" + error.code() + ")");
 		failed.setProperty("responder", state);
-		return RestartProblem.response(failed);
+		return failed;
 	}
 
 }

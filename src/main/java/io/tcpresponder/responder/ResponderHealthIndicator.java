@@ -2,6 +2,7 @@ package io.tcpresponder.responder;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * UP while the responder is listening, DOWN otherwise, with the state and the last bind error.
@@ -17,9 +18,8 @@ class ResponderHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		TcpResponder.Status status = this.responder.status();
-		builder.status((status.state() == ResponderState.LISTENING) ? org.springframework.boot.health.contributor.Status.UP
-				: org.springframework.boot.health.contributor.Status.DOWN);
+		ListenerStatus status = this.responder.status();
+		builder.status((status.state() == ResponderState.LISTENING) ? Status.UP : Status.DOWN);
 		builder.withDetail("state", status.state()).withDetail("port", this.responder.settings().port());
 		if (status.lastError() != null) {
 			builder.withDetail("lastError", status.lastError());

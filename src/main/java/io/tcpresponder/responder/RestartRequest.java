@@ -1,9 +1,11 @@
 package io.tcpresponder.responder;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +22,7 @@ import org.springframework.web.ErrorResponseException;
  * @param port the new port, or {@code null} to keep it
  * @param backlog the new listen backlog, or {@code null} to keep it
  */
-record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boolean reusePort, @Nullable Integer port,
+record RestartRequest(RestartMode mode, @Nullable Boolean reuseAddress, @Nullable Boolean reusePort, @Nullable Integer port,
 		@Nullable Integer backlog) {
 
 	/** The fields a restart body may have, in order, with their JSON types. */
@@ -41,7 +43,7 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 
 	/**
 	 * Reads the values of a restart body. Actuator hands them over as text, JSON numbers and booleans alike.
-	 * @param mode {@code close-then-bind}, {@code handover}, or {@code null} for the former
+	 * @param mode the name of a {@link RestartMode}, or {@code null} for {@code close-then-bind}
 	 * @param reuseAddress {@code true}, {@code false}, or {@code null}
 	 * @param reusePort {@code true}, {@code false}, or {@code null}
 	 * @param port an integer from 1 to 65535, or {@code null}
@@ -51,8 +53,18 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 	 */
 	static RestartRequest of(@Nullable String mode, @Nullable String reuseAddress, @Nullable String reusePort,
 			@Nullable String port, @Nullable String backlog) {
-		return new RestartRequest(Mode.of(mode), bool("reuseAddress", reuseAddress), bool("reusePort", reusePort),
+		return new RestartRequest(mode(mode), bool("reuseAddress", reuseAddress), bool("reusePort", reusePort),
 				integer("port", port, 1, 65535), integer("backlog", backlog, 1, 65535));
+	}
+
+	private static RestartMode mode(@Nullable String value) {
+		RestartMode mode = RestartMode.of(value);
+		if (mode == null) {
+			throw new RefusedException("mode", "must be " + Arrays.stream(RestartMode.values())
+				.map(RestartMode::value)
+				.collect(Collectors.joining(" or ")), value);
+		}
+		return mode;
 	}
 
 	private static @Nullable Boolean bool(String field, @Nullable String value) {
@@ -87,37 +99,6 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 				(this.reuseAddress != null) ? this.reuseAddress : settings.reuseAddress(),
 				(this.reusePort != null) ? this.reusePort : settings.reusePort(),
 				(this.backlog != null) ? this.backlog : settings.backlog());
-	}
-
-	/**
-	 * How a restart replaces the listener.
-	 */
-	enum Mode {
-
-		/** Close the listener, then bind a new one: the port refuses connections in between. */
-		CLOSE_THEN_BIND("close-then-bind"),
-
-		/** Bind the new listener beside the old one with SO_REUSEPORT, then close the old one. */
-		HANDOVER("handover");
-
-		private final String value;
-
-		Mode(String value) {
-			this.value = value;
-		}
-
-		static Mode of(@Nullable String value) {
-			if (value == null) {
-				return CLOSE_THEN_BIND;
-			}
-			for (Mode mode : values()) {
-				if (mode.value.equals(value)) {
-					return mode;
-				}
-			}
-			throw new RefusedException("mode", "must be close-then-bind or handover", value);
-		}
-
 	}
 
 	/**

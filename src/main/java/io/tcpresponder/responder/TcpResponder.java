@@ -42,7 +42,7 @@ final class TcpResponder {
 
 	private volatile ListenerSettings settings;
 
-	private volatile Status status = new Status(ResponderState.STOPPED, Instant.now(), null);
+	private volatile ListenerStatus status = new ListenerStatus(ResponderState.STOPPED, Instant.now(), null);
 
 	private @Nullable Listener listener;
 
@@ -81,58 +81,45 @@ final class TcpResponder {
 	}
 
 	/**
-	 * Closes the listener and binds a new one with the settings that the given function makes of the current ones.
-	 * The new settings stay, whether the bind succeeds or not.
+	 * Replaces the listener as the mode does, with the settings that the given function makes of the current ones,
+	 * and counts the restart unless the mode refused it.
+	 * @param mode how the listener is replaced
 	 * @param change makes the new settings from the current ones
-	 * @return whether the new listener is bound
+	 * @return what came of it
 	 */
-	boolean restart(UnaryOperator<ListenerSettings> change) {
+	RestartResult restart(RestartMode mode, UnaryOperator<ListenerSettings> change) {
 		synchronized (this.lifecycleLock) {
-			closeListener();
-			this.settings = change.apply(this.settings);
-			try {
-				bind();
-				this.counts.onRestart(true);
-				return true;
+			RestartResult result = mode.replace(new Replacement(), change.apply(this.settings));
+			if (!(result instanceof RestartResult.Refused)) {
+				this.counts.onRestart(result.bound());
 			}
-			catch (ResponderBindException ex) {
-				this.counts.onRestart(false);
-				return false;
-			}
+			return result;
 		}
 	}
 
 	/**
-	 * Binds a new listener beside the running one with SO_REUSEPORT, then closes the old one, so that the port never
-	 * stops accepting. Connections still in the old listener's accept queue when it closes move to the new one only
-	 * where the kernel migrates them ({@code net.ipv4.tcp_migrate_req = 1}); otherwise the kernel resets them. If the
-	 * new listener cannot be bound, the old one keeps listening and the error is reported.
+	 * A {@link RestartMode#CLOSE_THEN_BIND close-then-bind} restart. The new settings stay, whether the bind succeeds
+	 * or not.
+	 * @param change makes the new settings from the current ones
+	 * @return whether the new listener is bound
+	 */
+	boolean restart(UnaryOperator<ListenerSettings> change) {
+		return restart(RestartMode.CLOSE_THEN_BIND, change).bound();
+	}
+
+	/**
+	 * A {@link RestartMode#HANDOVER handover}.
 	 * @param change makes the new settings from the current ones; they must keep SO_REUSEPORT on
 	 * @return whether the new listener is bound
-	 * @throws IllegalStateException if the responder is not listening with SO_REUSEPORT, or the change turns it off
+	 * @throws IllegalStateException if the handover is refused: the responder is not listening with SO_REUSEPORT, or
+	 * the change turns it off
 	 */
 	boolean handOver(UnaryOperator<ListenerSettings> change) {
-		synchronized (this.lifecycleLock) {
-			ListenerSettings next = change.apply(this.settings);
-			if (this.listener == null || !this.settings.reusePort() || !next.reusePort()) {
-				throw new IllegalStateException("A handover needs a listening responder with reusePort on, before "
-						+ "and after (responder.reuse-port: true); it is " + this.status.state() + " with reusePort "
-						+ (this.settings.reusePort() ? "on" : "off"));
-			}
-			Listener old = this.listener;
-			try {
-				this.listener = open(next);
-			}
-			catch (ResponderBindException ex) {
-				this.status = new Status(ResponderState.LISTENING, this.status.since(), ex.getError());
-				this.counts.onRestart(false);
-				return false;
-			}
-			old.close();
-			setStatus(ResponderState.LISTENING, null);
-			this.counts.onRestart(true);
-			return true;
+		RestartResult result = restart(RestartMode.HANDOVER, change);
+		if (result instanceof RestartResult.Refused refused) {
+			throw new IllegalStateException(refused.detail());
 		}
+		return result.bound();
 	}
 
 	/**
@@ -156,7 +143,7 @@ final class TcpResponder {
 		return this.settings;
 	}
 
-	Status status() {
+	ListenerStatus status() {
 		return this.status;
 	}
 
@@ -213,7 +200,7 @@ final class TcpResponder {
 	}
 
 	private void setStatus(ResponderState state, @Nullable KernelError error) {
-		this.status = new Status(state, Instant.now(), error);
+		this.status = new ListenerStatus(state, Instant.now(), error);
 	}
 
 	private void serve(Transport.Connection connection) {
@@ -226,6 +213,68 @@ final class TcpResponder {
 		catch (IOException | RuntimeException ex) {
 			exchange.end(FailureReason.of(ex));
 		}
+	}
+
+	/**
+	 * The steps a {@link RestartMode} composes, on this responder with its lifecycle held.
+	 */
+	final class Replacement {
+
+		private Replacement() {
+		}
+
+		ListenerSettings settings() {
+			return TcpResponder.this.settings;
+		}
+
+		ResponderState state() {
+			return TcpResponder.this.status.state();
+		}
+
+		boolean listening() {
+			return TcpResponder.this.listener != null;
+		}
+
+		void closeListener() {
+			TcpResponder.this.closeListener();
+		}
+
+		/**
+		 * Binds a listener with the given settings, which stay whether the bind succeeds or not; a failed bind
+		 * leaves the responder FAILED.
+		 */
+		RestartResult bind(ListenerSettings next) {
+			TcpResponder.this.settings = next;
+			try {
+				TcpResponder.this.bind();
+				return new RestartResult.Bound();
+			}
+			catch (ResponderBindException ex) {
+				return new RestartResult.BindFailed(ex.getError());
+			}
+		}
+
+		/**
+		 * Binds a listener with the given settings beside the running one, then closes the old one; a failed bind
+		 * leaves the old one listening, with the error reported.
+		 */
+		RestartResult bindBeside(ListenerSettings next) {
+			Listener old = TcpResponder.this.listener;
+			try {
+				TcpResponder.this.listener = open(next);
+			}
+			catch (ResponderBindException ex) {
+				TcpResponder.this.status = new ListenerStatus(ResponderState.LISTENING, TcpResponder.this.status.since(),
+						ex.getError());
+				return new RestartResult.BindFailed(ex.getError());
+			}
+			if (old != null) {
+				old.close();
+			}
+			setStatus(ResponderState.LISTENING, null);
+			return new RestartResult.Bound();
+		}
+
 	}
 
 	/**
@@ -284,16 +333,6 @@ final class TcpResponder {
 			this.socket.close();
 		}
 
-	}
-
-	/**
-	 * The listener's state, when it began, and the error of the last failed bind.
-	 *
-	 * @param state the state
-	 * @param since when the state began
-	 * @param lastError why the last bind failed, or {@code null}
-	 */
-	record Status(ResponderState state, Instant since, @Nullable KernelError lastError) {
 	}
 
 }

@@ -1,13 +1,11 @@
 package io.tcpresponder.responder;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the {@link TcpResponder} with the application context: starts it, unless {@link EarlyResponderStart} already
- * has (as it does in the application, and then takes it over from its {@link StartupShutdownHook}), and stops it on
- * shutdown, or again when the context is started after a stop.
+ * Runs the {@link TcpResponder} with the application context once {@link EarlyResponderStart} has started it: takes
+ * it over from the {@link StartupShutdownHook} and stops it on shutdown. The responder binds here only when the
+ * context is started again after a stop.
  */
 class TcpResponderLifecycle implements SmartLifecycle {
 
@@ -21,12 +19,12 @@ class TcpResponderLifecycle implements SmartLifecycle {
 
 	private final ResponderProperties properties;
 
-	private final @Nullable StartupShutdownHook startupShutdown;
+	private final StartupShutdownHook startupShutdown;
 
 	private volatile boolean running;
 
 	TcpResponderLifecycle(TcpResponder responder, ResponderProperties properties,
-			@Nullable StartupShutdownHook startupShutdown) {
+			StartupShutdownHook startupShutdown) {
 		this.responder = responder;
 		this.properties = properties;
 		this.startupShutdown = startupShutdown;
@@ -34,11 +32,11 @@ class TcpResponderLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (this.startupShutdown != null && !this.startupShutdown.handOver()) {
+		if (!this.startupShutdown.handOver()) {
 			return; // The JVM is shutting down during the startup: the hook has stopped the responder.
 		}
 		try {
-			this.responder.start();
+			this.responder.start(); // Binds only if stopped: after a stop of the context, not at its first start.
 		}
 		catch (ResponderBindException ex) {
 			if (this.properties.failFast()) {

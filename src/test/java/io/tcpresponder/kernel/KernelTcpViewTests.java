@@ -58,7 +58,7 @@ class KernelTcpViewTests {
 		states.put(TcpState.CLOSE_WAIT, 1L);
 		assertThat(view.available()).isTrue();
 		assertThat(view.read(8095)).as("two listeners with a backlog of 6 each")
-			.isEqualTo(new PortView(true, states, 3, 12, 4, 4));
+			.isEqualTo(new PortView(true, states, 3, 12, 4, 4, null));
 	}
 
 	@Test
@@ -82,6 +82,27 @@ class KernelTcpViewTests {
 		Files.writeString(somaxconn, "4\n");
 		KernelTcpView view = new KernelTcpView(dir, INTERVAL, this.clock::get, () -> 32);
 		assertThat(view.read(8095).acceptQueueLimit()).as("two listeners, each capped at 4").isEqualTo(8);
+	}
+
+	@Test
+	void readsTheMigrationSettingWithTheTablesAndKeepsItAsLong(@TempDir Path dir) throws IOException {
+		for (String table : List.of("net/tcp", "net/tcp6", "net/netstat")) {
+			Path copy = dir.resolve(table);
+			Files.createDirectories(copy.getParent());
+			Files.copy(FIXTURE_PROC.resolve(table), copy);
+		}
+		Path migrate = dir.resolve("sys/net/ipv4/tcp_migrate_req");
+		Files.createDirectories(migrate.getParent());
+		Files.writeString(migrate, "1\n");
+		KernelTcpView view = new KernelTcpView(dir, INTERVAL, this.clock::get, () -> 32);
+		assertThat(view.read(8095).migrateRequests()).isTrue();
+		Files.writeString(migrate, "0\n");
+		assertThat(view.read(8095).migrateRequests()).as("within the refresh interval").isTrue();
+		this.clock.addAndGet(INTERVAL.toNanos());
+		assertThat(view.read(8095).migrateRequests()).as("after the refresh interval").isFalse();
+		Files.delete(migrate);
+		this.clock.addAndGet(INTERVAL.toNanos());
+		assertThat(view.read(8095).migrateRequests()).as("on a kernel without the setting").isNull();
 	}
 
 	@Test

@@ -17,11 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringApplicationRunListener;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.aot.AbstractAotProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -120,6 +123,48 @@ class ResponderStartupTests {
 			assertThat(context.getBeansOfType(TcpResponder.class)).hasSize(1);
 			assertThat(Clients.fetch(responder.settings().port())).isEqualTo("I sent sth to client!\n");
 		}
+	}
+
+	@Test
+	void theApplicationHasOneResponderAndOneSetOfItsProperties() {
+		try (ConfigurableApplicationContext context = run("responder.port=0", "responder.message=one")) {
+			assertThat(context.getBeansOfType(TcpResponder.class)).hasSize(1);
+			assertThat(context.getBeansOfType(ResponderProperties.class).values()).singleElement()
+				.satisfies((properties) -> assertThat(properties.message()).isEqualTo("one"));
+		}
+	}
+
+	@Test
+	void springAotProcessingStartsNoResponder() throws IOException {
+		int port;
+		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = free.getLocalPort();
+		}
+		AtomicReference<ConfigurableApplicationContext> prepared = new AtomicReference<>();
+		// As Spring AOT's build-time run does: with spring.aot.processing set, it abandons the run once the context
+		// is prepared.
+		SpringApplicationRunListener abandon = new SpringApplicationRunListener() {
+
+			@Override
+			public void contextLoaded(ConfigurableApplicationContext context) {
+				prepared.set(context);
+				throw new SpringApplication.AbandonedRunException(context);
+			}
+
+		};
+		System.setProperty(AbstractAotProcessor.AOT_PROCESSING, "true");
+		try {
+			assertThatExceptionOfType(SpringApplication.AbandonedRunException.class)
+				.isThrownBy(() -> SpringApplication.withHook((application) -> abandon,
+						() -> new SpringApplicationBuilder(TcpResponderApplication.class).web(WebApplicationType.NONE)
+							.run("--responder.port=" + port, "--responder.bind-address=127.0.0.1")));
+		}
+		finally {
+			System.clearProperty(AbstractAotProcessor.AOT_PROCESSING);
+		}
+		assertThat(prepared.get().getBeanFactory().containsSingleton(EarlyResponderStart.BEAN_NAME)).isFalse();
+		assertThatExceptionOfType(ConnectException.class).as("connecting to the port of the AOT run")
+			.isThrownBy(() -> Clients.connect(port).close());
 	}
 
 	/**
