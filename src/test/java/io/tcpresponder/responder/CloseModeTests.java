@@ -9,18 +9,26 @@ import io.tcpresponder.support.KernelSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Where TIME_WAIT lands in each close mode, with the kernel as witness.
+ * Where TIME_WAIT lands in each close mode, on each transport, with the kernel as witness.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(names = { "NATIVE", "NIO" })
 class CloseModeTests {
 
 	private static final String LINE = "I sent sth to client!\n";
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	@Parameter
+	TransportChoice choice;
 
 	private TcpResponder responder;
 
@@ -31,7 +39,9 @@ class CloseModeTests {
 
 	@AfterEach
 	void stop() {
-		this.responder.stop(Duration.ofSeconds(1));
+		if (this.responder != null) {
+			this.responder.stop(Duration.ofSeconds(1));
+		}
 	}
 
 	@Test
@@ -43,6 +53,9 @@ class CloseModeTests {
 		}
 		timeWait.await(() -> KernelSockets.count("time-wait", port), 20);
 		assertThat(KernelSockets.countToPort("time-wait", port)).as("clients' TIME_WAIT").isZero();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.responder.counts().snapshot())
+			.isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0)));
+		assertThat(this.responder.counts().bytesWritten()).isEqualTo(20L * LINE.length());
 	}
 
 	@Test
@@ -89,8 +102,8 @@ class CloseModeTests {
 	}
 
 	private int start(CloseMode closeMode, Duration clientCloseTimeout) {
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), LINE, closeMode,
-				Duration.ofSeconds(5), clientCloseTimeout);
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, 32),
+				LINE, closeMode, Duration.ofSeconds(5), clientCloseTimeout);
 		this.responder.start();
 		return this.responder.settings().port();
 	}

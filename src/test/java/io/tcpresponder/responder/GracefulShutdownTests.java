@@ -9,17 +9,23 @@ import java.util.concurrent.TimeUnit;
 import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The application as a process of its own, stopped by SIGTERM as Kubernetes and systemd stop it, while clients keep
- * connecting: every client gets the whole line or nothing, and the process exits within its shutdown timeout and
+ * The application as a process of its own, on each transport, stopped by SIGTERM as Kubernetes and systemd stop it,
+ * while clients keep connecting: every client gets the whole line or nothing, and the process exits within its shutdown timeout and
  * what stopping takes beside it, whether it had started or was still starting.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(names = { "NATIVE", "NIO" })
 class GracefulShutdownTests {
 
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
@@ -34,8 +40,16 @@ class GracefulShutdownTests {
 	/** Connections made under load before the signal, so that it comes while clients are being served. */
 	private static final int CONNECTIONS_BEFORE_SIGNAL = 500;
 
+	@Parameter
+	TransportChoice choice;
+
 	@TempDir
 	Path directory;
+
+	@BeforeEach
+	void transportRunsHere() {
+		Transports.load(this.choice);
+	}
 
 	@Test
 	void sigtermUnderLoadGivesEveryClientTheWholeLineOrNothingAndExitsWithinTheShutdownTimeout() throws Exception {
@@ -52,6 +66,8 @@ class GracefulShutdownTests {
 			assertThat(lines).as("the web server shut down gracefully")
 				.anyMatch((l) -> l.contains("Graceful shutdown complete"));
 			assertThat(lines).as("no error while stopping").noneMatch((l) -> l.contains(" ERROR ") || l.contains("Exception"));
+			assertThat(lines).as("the transport chosen")
+				.anyMatch((l) -> l.contains("TCP responder listening on") && l.contains(this.choice.value() + " transport"));
 			stop.print("afterReadiness", allowance);
 		}
 	}
@@ -75,8 +91,8 @@ class GracefulShutdownTests {
 		}
 	}
 
-	private static String[] arguments() {
-		return new String[] { "--responder.fail-fast=true",
+	private String[] arguments() {
+		return new String[] { "--responder.transport=" + this.choice.value(), "--responder.fail-fast=true",
 				"--responder.shutdown-timeout=" + SHUTDOWN_TIMEOUT.toMillis() + "ms", "--responder.message=" + MESSAGE };
 	}
 
@@ -104,13 +120,13 @@ class GracefulShutdownTests {
 		assertThat(application.exitCode()).as(application.log()).isEqualTo(143);
 		assertThat(outcomes.partial()).as("clients that received part of the line").isZero();
 		assertThat(outcomes.whole()).as("clients served before the signal").isPositive();
-		return new Stop(outcomes, readiness, TimeUnit.NANOSECONDS.toMillis(exitNanos), application.exitCode());
+		return new Stop(this.choice, outcomes, readiness, TimeUnit.NANOSECONDS.toMillis(exitNanos), application.exitCode());
 	}
 
-	private record Stop(Load.Outcomes outcomes, String readinessAtSignal, long exitMillis, int exitCode) {
+	private record Stop(TransportChoice choice, Load.Outcomes outcomes, String readinessAtSignal, long exitMillis, int exitCode) {
 
 		void print(String when, Duration allowance) {
-			System.out.println("FIGURES " + GracefulShutdownTests.class.getSimpleName() + "." + when + " clients="
+			System.out.println("FIGURES " + GracefulShutdownTests.class.getSimpleName() + "[" + this.choice.value() + "]." + when + " clients="
 					+ CLIENTS + " messageBytes=" + LINE.length + " connections=" + this.outcomes.connections()
 					+ " served=" + this.outcomes.whole() + " refusedOrReset=" + this.outcomes.nothing() + " partial="
 					+ this.outcomes.partial() + " connPerSec=" + this.outcomes.perSecond() + " readinessAtSigterm="

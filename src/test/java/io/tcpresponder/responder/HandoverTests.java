@@ -12,6 +12,9 @@ import io.tcpresponder.support.Load;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -19,9 +22,14 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Restarts under continuous load: a handover with SO_REUSEPORT against close-then-bind.
+ * Restarts under continuous load, on each transport: a handover with SO_REUSEPORT against close-then-bind.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(names = { "NATIVE", "NIO" })
 class HandoverTests {
+
+	@Parameter
+	TransportChoice choice;
 
 	private static final String LINE = "I sent sth to client!\n";
 
@@ -40,8 +48,8 @@ class HandoverTests {
 	void handoverUnderLoadLosesNoConnectionWhereTheKernelMigratesRequests() {
 		OptionalLong migrate = Sysctl.read("net.ipv4.tcp_migrate_req");
 		Load.Outcomes outcome = restartUnderLoad(true, (responder) -> assertThat(responder.handOver((s) -> s)).isTrue());
-		System.out.println("FIGURES handover restarts=" + RESTARTS + " clients=" + CLIENTS + " " + describe(outcome)
-				+ " tcp_migrate_req=" + (migrate.isPresent() ? migrate.getAsLong() : "missing"));
+		System.out.println("FIGURES handover transport=" + this.choice.value() + " restarts=" + RESTARTS + " clients="
+				+ CLIENTS + " " + describe(outcome) + " tcp_migrate_req=" + (migrate.isPresent() ? migrate.getAsLong() : "missing"));
 		assertThat(outcome.partial()).as("partial lines").isZero();
 		assertThat(this.responder.counts().restarts(true)).isEqualTo(RESTARTS);
 		if (migrate.isEmpty() || migrate.getAsLong() != 1) {
@@ -59,7 +67,8 @@ class HandoverTests {
 	@Test
 	void closeThenBindUnderLoadRefusesOrResetsConnections() {
 		Load.Outcomes outcome = restartUnderLoad(false, (responder) -> assertThat(responder.restart((s) -> s)).isTrue());
-		System.out.println("FIGURES close-then-bind restarts=" + RESTARTS + " clients=" + CLIENTS + " " + describe(outcome));
+		System.out.println("FIGURES close-then-bind transport=" + this.choice.value() + " restarts=" + RESTARTS
+				+ " clients=" + CLIENTS + " " + describe(outcome));
 		assertThat(outcome.partial()).as("partial lines").isZero();
 		assertThat(this.responder.counts().restarts(true)).isEqualTo(RESTARTS);
 		// Between the close and the bind the port has no listener: connects are refused, and what the closed
@@ -69,8 +78,8 @@ class HandoverTests {
 
 	@Test
 	void handoverNeedsReusePort() {
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
-				Duration.ofSeconds(5), Duration.ofSeconds(5));
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, 32),
+				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		assertThatIllegalStateException().isThrownBy(() -> this.responder.handOver((s) -> s))
 			.withMessageContaining("reusePort");
@@ -80,8 +89,8 @@ class HandoverTests {
 
 	@Test
 	void aFailedHandoverKeepsTheOldListener() throws IOException {
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, true, 32), LINE, CloseMode.SERVER_FIRST,
-				Duration.ofSeconds(5), Duration.ofSeconds(5));
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, true, 32),
+				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();
 		try (ServerSocket holder = new ServerSocket(0)) {
@@ -95,8 +104,9 @@ class HandoverTests {
 	}
 
 	private Load.Outcomes restartUnderLoad(boolean reusePort, Consumer<TcpResponder> restart) {
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, reusePort, 4096), LINE,
-				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
+		this.responder = new TcpResponder(Transports.load(this.choice),
+				new ListenerSettings(null, 0, true, reusePort, 4096), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
+				Duration.ofSeconds(5));
 		this.responder.start();
 		try (Load load = Load.start(this.responder.settings().port(), LINE, CLIENTS, Clients.TIMEOUT_MILLIS)) {
 			for (int i = 0; i < RESTARTS; i++) {

@@ -22,16 +22,24 @@ import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients that do not behave, many at once, while well-behaved clients are served: every count adds up, failures are
- * counted under their reason, no client gets part of the line followed by a clean end, and once the responder stops
- * it has left no file descriptor or thread behind.
+ * Clients that do not behave, many at once, on each transport, while well-behaved clients are served: every count
+ * adds up, failures are counted under their reason, no client gets part of the line followed by a clean end, and once
+ * the responder stops it has left no file descriptor or thread behind.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(names = { "NATIVE", "NIO" })
 class MisbehavingClientTests {
+
+	@Parameter
+	TransportChoice choice;
 
 	private static final String LINE = "I sent sth to client!\n";
 
@@ -90,8 +98,8 @@ class MisbehavingClientTests {
 			assertThat(this.responder.counts().snapshot())
 				.isEqualTo(new ConnectionCounts.Snapshot(silentClients + served, 0, served, silentClients));
 			assertThat(this.responder.counts().failed(FailureReason.TIMEOUT)).isEqualTo(silentClients);
-			System.out.println("FIGURES " + getClass().getSimpleName() + ".silentClients silentClients=" + silentClients
-					+ " lineBytes=" + line.length + " writeTimeoutMs=" + writeTimeout.toMillis() + " servedMeanwhile="
+			System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "].silentClients silentClients="
+					+ silentClients + " lineBytes=" + line.length + " writeTimeoutMs=" + writeTimeout.toMillis() + " servedMeanwhile="
 					+ served + " activeWhenServingStarted=" + pendingWhileServed + " failedTimeout="
 					+ this.responder.counts().failed(FailureReason.TIMEOUT) + " allAcceptedAfterMs=" + acceptedAllMillis
 					+ " allTimedOutAfterMs=" + timedOutMillis + " bytesWritten="
@@ -153,8 +161,8 @@ class MisbehavingClientTests {
 		assertThat(this.responder.counts().failed(FailureReason.SHUTDOWN)).isZero();
 		assertThat(Clients.fetch(port)).as("a normal client after the burst").isEqualTo(LINE);
 		assertThat(KernelSockets.count("listening", port)).isEqualTo(1);
-		System.out.println("FIGURES " + getClass().getSimpleName() + ".burst connects=" + burst + " clients=" + threads
-				+ " backlog=" + backlog + " connectTimeoutMs=" + connectTimeoutMillis + " served=" + whole + " lost="
+		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "].burst connects=" + burst
+				+ " clients=" + threads + " backlog=" + backlog + " connectTimeoutMs=" + connectTimeoutMillis + " served=" + whole + " lost="
 				+ nothing + " notConnected=" + received.getOrDefault(Reception.NOT_CONNECTED, 0L) + " partial=" + partial
 				+ " accepted="
 				+ counts.accepted() + " completed=" + counts.completed() + " failedReset="
@@ -194,8 +202,8 @@ class MisbehavingClientTests {
 			.untilAsserted(() -> assertThat(this.responder.counts().snapshot())
 				.isEqualTo(new ConnectionCounts.Snapshot(halfClosing + normal, 0, halfClosing + normal, 0)));
 		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();
-		System.out.println("FIGURES " + getClass().getSimpleName() + ".halfClose halfClosingClients=" + halfClosing
-				+ " normalClients=" + normal + " concurrency=" + CONCURRENCY + " completed="
+		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "].halfClose halfClosingClients="
+				+ halfClosing + " normalClients=" + normal + " concurrency=" + CONCURRENCY + " completed="
 				+ this.responder.counts().completed() + " failed=" + this.responder.counts().failed()
 				+ " clientCloseTimeouts=" + this.responder.counts().clientCloseTimeouts() + " connPerSec="
 				+ Math.round((halfClosing + normal) * 1e9 / tookNanos) + " tookMs="
@@ -208,11 +216,12 @@ class MisbehavingClientTests {
 	 * Serves a client in each way once, so that what the JDK opens once for good on first use (the socket pair that
 	 * closing a registered channel relies on, for one) is open before the baseline is measured.
 	 */
-	private static void warmUp() {
+	private void warmUp() {
 		String longLine = "y".repeat(2 * TcpResponder.INLINE_WRITE_LIMIT) + "\n";
 		for (CloseMode closeMode : CloseMode.values()) {
-			TcpResponder responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 8), longLine, closeMode,
-					Duration.ofSeconds(5), Duration.ofSeconds(5));
+			TcpResponder responder = new TcpResponder(Transports.load(this.choice),
+					new ListenerSettings(null, 0, true, false, 8), longLine, closeMode, Duration.ofSeconds(5),
+					Duration.ofSeconds(5));
 			responder.start();
 			assertThat(Clients.fetchLineAndClose(responder.settings().port())).isEqualTo(longLine);
 			responder.stop(Duration.ofSeconds(1));
@@ -220,8 +229,8 @@ class MisbehavingClientTests {
 	}
 
 	private int start(String line, int backlog, CloseMode closeMode, Duration writeTimeout) {
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, backlog), line, closeMode, writeTimeout,
-				Duration.ofSeconds(5));
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, backlog),
+				line, closeMode, writeTimeout, Duration.ofSeconds(5));
 		this.responder.start();
 		return this.responder.settings().port();
 	}

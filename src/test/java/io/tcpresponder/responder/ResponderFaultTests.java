@@ -15,15 +15,24 @@ import io.tcpresponder.support.Load;
 import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A thousand restarts of one responder, in a row, under client load and from concurrent callers: one listener at the
- * end, every count adding up, no client given part of the line, and no file descriptor or thread left behind.
+ * A thousand restarts of one responder, on each transport, in a row, under client load and from concurrent callers:
+ * one listener at the end, every count adding up, no client given part of the line, and no file descriptor or thread
+ * left behind.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(names = { "NATIVE", "NIO" })
 class ResponderFaultTests {
+
+	@Parameter
+	TransportChoice choice;
 
 	private static final String LINE = "I sent sth to client!\n";
 
@@ -55,8 +64,8 @@ class ResponderFaultTests {
 	void aThousandRestartsUnderLoadAndFromConcurrentCallersLeaveOneListenerAndNothingBehind() throws Exception {
 		KernelSockets.assumeAvailable();
 		ProcessResources.assumeAvailable();
-		this.responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
-				Duration.ofSeconds(5), Duration.ofSeconds(5));
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, 32),
+				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();
 		for (int i = 0; i < 5; i++) {
@@ -140,8 +149,8 @@ class ResponderFaultTests {
 					.endsWith(" st 0A)")));
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 
-		System.out.println("FIGURES " + getClass().getSimpleName() + " restarts=" + RESTARTS + " underLoad=" + underLoad
-				+ " concurrentCallers=" + CONCURRENT_CALLERS + " concurrentRestarts=" + CONCURRENT_RESTARTS
+		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "] restarts=" + RESTARTS
+				+ " underLoad=" + underLoad + " concurrentCallers=" + CONCURRENT_CALLERS + " concurrentRestarts=" + CONCURRENT_RESTARTS
 				+ " clients=" + LOAD_THREADS + " connections=" + outcomes.connections() + " served="
 				+ outcomes.whole() + " refusedOrReset=" + outcomes.nothing() + " partial=" + outcomes.partial()
 				+ " connPerSecUnderLoad=" + outcomes.perSecond() + " restartsPerSec="

@@ -4,8 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +20,22 @@ import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The responder against real sockets on loopback, without Spring around it.
+ * The responder on each transport against real sockets on loopback, without Spring around it: concurrent clients,
+ * long lines, clients that never read, flood or reset, and stopping.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(names = { "NATIVE", "NIO" })
 class TcpResponderTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -40,6 +45,16 @@ class TcpResponderTests {
 	private final List<TcpResponder> responders = new ArrayList<>();
 
 	private final ExecutorService clients = Executors.newFixedThreadPool(32);
+
+	@Parameter
+	TransportChoice choice;
+
+	private Transport transport;
+
+	@BeforeEach
+	void load() {
+		this.transport = Transports.load(this.choice);
+	}
 
 	@AfterEach
 	void stop() {
@@ -81,55 +96,6 @@ class TcpResponderTests {
 		assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
 		assertThat(responder.settings().port()).isEqualTo(port);
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
-		assertThat(responder.counts().restarts(true)).isEqualTo(1);
-	}
-
-	@Test
-	void restartWithoutReuseAddressFailsWhileTimeWaitSocketsExist() {
-		KernelSockets.assumeAvailable();
-		TcpResponder responder = start(true, LINE);
-		int port = serveAndAwaitTimeWait(responder, 20);
-		assertThat(responder.restart((settings) -> settings.withReuseAddress(false)))
-			.isFalse();
-		assertThat(KernelSockets.count("time-wait", port)).isPositive();
-		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
-		assertThat(responder.status().lastError())
-			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
-		assertThat(responder.settings().reuseAddress()).isFalse();
-		assertThat(responder.counts().restarts(false)).isEqualTo(1);
-		// The TIME_WAIT sockets were left by a listener with the option on: turning it on again binds.
-		assertThat(responder.restart((settings) -> settings.withReuseAddress(true)))
-			.isTrue();
-		assertThat(responder.status().lastError()).isNull();
-		assertThat(Clients.fetch(port)).isEqualTo(LINE);
-	}
-
-	@Test
-	void timeWaitLeftByAListenerWithoutReuseAddressBlocksEvenAListenerWithIt() {
-		KernelSockets.assumeAvailable();
-		TcpResponder responder = start(false, LINE);
-		int port = serveAndAwaitTimeWait(responder, 20);
-		assertThat(responder.restart((settings) -> settings.withReuseAddress(true)))
-			.isFalse();
-		assertThat(KernelSockets.count("time-wait", port)).isPositive();
-		assertThat(responder.status().lastError().code()).isEqualTo("EADDRINUSE");
-		assertThat(responder.settings().reuseAddress()).isTrue();
-	}
-
-	@Test
-	void portHeldByAnotherSocketFailsThenBindsOnceFree() throws IOException {
-		ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-		int port = holder.getLocalPort();
-		TcpResponder responder = responder(new ListenerSettings(null, port, true, false, 32), LINE, Duration.ofSeconds(5));
-		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
-			.withMessageContaining("EADDRINUSE");
-		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
-		assertThat(responder.status().lastError()).isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
-		assertThat(responder.restart((settings) -> settings)).isFalse();
-		holder.close();
-		assertThat(responder.restart((settings) -> settings)).isTrue();
-		assertThat(Clients.fetch(port)).isEqualTo(LINE);
-		assertThat(responder.counts().restarts(false)).isEqualTo(1);
 		assertThat(responder.counts().restarts(true)).isEqualTo(1);
 	}
 
@@ -196,22 +162,6 @@ class TcpResponderTests {
 	}
 
 	@Test
-	void clientsThatResetAtOnceAreCountedAndOthersServed() throws Exception {
-		TcpResponder responder = start(true, LINE);
-		int port = responder.settings().port();
-		for (int i = 0; i < 200; i++) {
-			Socket socket = Clients.connect(port);
-			socket.setSoLinger(true, 0);
-			socket.close();
-		}
-		awaitEnded(responder, 200);
-		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
-		assertThat(counts.completed() + counts.failed()).isEqualTo(200);
-		assertThat(responder.counts().failed(FailureReason.ERROR)).isZero();
-		assertThat(Clients.fetch(port)).isEqualTo(LINE);
-	}
-
-	@Test
 	void halfClosedClientGetsTheLine() throws IOException {
 		TcpResponder responder = start(true, LINE);
 		try (Socket socket = Clients.connect(responder.settings().port())) {
@@ -259,7 +209,7 @@ class TcpResponderTests {
 	}
 
 	private TcpResponder responder(ListenerSettings settings, String line, Duration writeTimeout) {
-		TcpResponder responder = new TcpResponder(settings, line, CloseMode.SERVER_FIRST, writeTimeout,
+		TcpResponder responder = new TcpResponder(this.transport, settings, line, CloseMode.SERVER_FIRST, writeTimeout,
 				Duration.ofSeconds(5));
 		this.responders.add(responder);
 		return responder;

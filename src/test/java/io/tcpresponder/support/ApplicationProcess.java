@@ -76,8 +76,8 @@ public final class ApplicationProcess implements AutoCloseable {
 		Path log = directory.resolve("application.log");
 		Path portFile = directory.resolve("http.port");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + Main.PORT_FILE + "=" + portFile,
-				"-D" + Main.HELD_IN_STARTUP + "=" + held, "-cp", System.getProperty("java.class.path"),
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+				"-D" + Main.PORT_FILE + "=" + portFile, "-D" + Main.HELD_IN_STARTUP + "=" + held, "-cp", System.getProperty("java.class.path"),
 				Main.class.getName(), "--server.port=0", "--responder.port=0", "--spring.security.user.password=x"));
 		command.addAll(List.of(arguments));
 		long launched = System.nanoTime();
