@@ -7,6 +7,7 @@ import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.aot.AbstractAotProcessor;
 
 /**
  * Starts the TCP responder as soon as the configuration is complete, before the application context is refreshed:
@@ -19,6 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * It waits for the prepared context rather than the prepared environment, since initializers may still add property
  * sources in between. Bad configuration fails the startup here, with the same report as any other bound properties;
  * a port that cannot be bound leaves the responder FAILED, or fails the startup with {@code responder.fail-fast}.
+ * Spring AOT's build-time run ({@code process-aot}) prepares the context only to record its bean definitions: nothing
+ * starts then.
  */
 class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent> {
 
@@ -37,7 +40,8 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 	}
 
 	private void start(ConfigurableApplicationContext context) {
-		if (context.getBeanFactory().containsSingleton(BEAN_NAME)) {
+		if (context.getBeanFactory().containsSingleton(BEAN_NAME)
+				|| Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
 			return;
 		}
 		ResponderProperties properties = ResponderProperties.bind(context.getEnvironment());
