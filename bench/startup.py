@@ -107,12 +107,12 @@ def production_command(java):
     return command, local(config["WorkingDir"] + "/")
 
 
-def check_cache_used(command, cwd, tcp_port, http_port):
+def check_cache_used(command, cwd, tcp_port, http_port, timeout):
     """One launch that logs class loading: the service's own classes must come from the AOT cache."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "class-load.log")
         launch(command[:1] + [f"-Xlog:aot=info,class+load=info:file={log}"] + command[1:] + ports(tcp_port, http_port),
-               tcp_port, http_port, 120, cwd)
+               tcp_port, http_port, timeout, cwd)
         lines = open(log).read().splitlines()
     cache = next((arg.split("=", 1)[1] for arg in command if arg.startswith("-XX:AOTCache=")), None)
     from_cache = [l for l in lines if "source: shared objects file" in l]
@@ -142,7 +142,7 @@ def compare(args):
           f"{os.uname().release}, {subprocess.run([java, '-version'], capture_output=True, text=True).stderr.splitlines()[1]}")
     for name, (command, _) in launches.items():
         print(f"# {name}: {' '.join(a if len(a) < 120 else a[:60] + '...' for a in command)}")
-    check_cache_used(production, cwd, free_port(), free_port())
+    check_cache_used(production, cwd, free_port(), free_port(), args.timeout)
     times = {name: ([], []) for name in launches}
     for run in range(args.runs):
         order = list(launches) if run % 2 == 0 else list(reversed(launches))
@@ -211,7 +211,7 @@ def main():
     # a single COMMAND's ports; --compare picks free ones for each launch
     parser.add_argument("--tcp-port", type=int, default=19400)
     parser.add_argument("--http-port", type=int, default=18400)
-    parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     compare(args) if args.compare else memory(args) if args.memory else single(args)
