@@ -21,7 +21,8 @@ import org.springframework.context.aot.AbstractAotProcessor;
  * It waits for the prepared context rather than the prepared environment, since initializers may still add property
  * sources in between. Bad configuration fails the startup here, with the same report as any other bound properties;
  * a port that cannot be bound leaves the responder FAILED, or fails the startup with {@code responder.fail-fast}.
- * Spring AOT's build-time run prepares the context too, and starts nothing here.
+ * Spring AOT's build-time run ({@code process-aot}) prepares the context only to record its bean definitions: nothing
+ * starts then.
  */
 class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent> {
 

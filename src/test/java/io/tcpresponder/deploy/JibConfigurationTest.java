@@ -46,10 +46,33 @@ class JibConfigurationTest {
 	}
 
 	@Test
-	void baseImageIsAPinnedTemurinJreOfTheProjectsJavaVersion() {
-		String base = text(child(configuration(), "from"), "image");
+	void baseImageIsAPinnedTemurinJdkOfTheProjectsJavaVersion() {
+		assertThat(text(child(configuration(), "from"), "image")).isEqualTo("${image.base}");
 		assertThat(property("java.version")).isEqualTo("25");
-		assertThat(base).matches("eclipse-temurin:" + property("java.version") + "\\.0\\.\\d+(\\.\\d+)?_\\d+-jre-[a-z]+");
+		// A JDK, not a JRE: the AOT cache loads only with the runtime image (lib/modules) of the JDK that trained it
+		assertThat(property("image.base"))
+			.matches("eclipse-temurin:" + property("java.version") + "\\.0\\.\\d+(\\.\\d+)?_\\d+-jdk-[a-z]+");
+	}
+
+	@Test
+	void imageCarriesTheAotCacheItsJvmFlagsName() {
+		List<String> flags = texts(child(container(), "jvmFlags"), "jvmFlag");
+		assertThat(flags).contains("-XX:AOTCache=/app/aot/tcp-responder.aot", "-Dspring.aot.enabled=true");
+		Element cache = child(child(child(configuration(), "extraDirectories"), "paths"), "path");
+		assertThat(text(cache, "from")).isEqualTo("${project.build.directory}/aot/root/app/aot");
+		assertThat(text(cache, "into")).isEqualTo("/app/aot");
+		// jars only, in a fixed order: an AOT cache records the class path and holds no classes from directories
+		assertThat(text(configuration(), "containerizingMode")).isEqualTo("packaged");
+	}
+
+	@Test
+	void imagesAreBuiltOnlyWithTheProfileThatTrainsTheirCache() {
+		assertThat(property("jib.skip")).isEqualTo("true");
+		Element aot = children(child(project, "profiles"), "profile").stream()
+			.filter((profile) -> "aot".equals(text(profile, "id")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(text(child(aot, "properties"), "jib.skip")).isEqualTo("false");
 	}
 
 	@Test
