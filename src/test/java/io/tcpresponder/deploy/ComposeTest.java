@@ -144,15 +144,29 @@ class ComposeTest {
 		assertThat(target[1]).isEqualTo("8080");
 
 		List<String> volumes = at(this.compose, "services.prometheus.volumes");
-		assertThat(volumes).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+		assertThat(volumes).contains("./deploy/prometheus:/etc/prometheus:ro");
+		assertThat((List<String>) at(this.compose, "services.prometheus.command"))
+			.contains("--config.file=/etc/prometheus/prometheus.yml");
 	}
 
+	/** promtool checks the configuration and the rule files it loads, found as Prometheus finds them. */
 	@Test
-	void promtoolAcceptsThePrometheusConfig() throws IOException, InterruptedException {
+	void promtoolAcceptsThePrometheusConfigAndItsRules() throws IOException, InterruptedException {
 		Promtool.assumeInstalled();
 		Promtool.Result result = Promtool.run("check", "config", Repository.PROMETHEUS_CONFIG.toString());
 		assertThat(result.exitCode()).as("promtool check config:\n%s", result.output()).isZero();
-		assertThat(result.output()).contains("SUCCESS");
+		assertThat(result.output()).contains("SUCCESS: 1 rule files found")
+			.contains("Checking " + Repository.PROMETHEUS_RULES)
+			.containsPattern("SUCCESS: [1-9][0-9]* rules found");
+	}
+
+	/** Prometheus reads its rule files relative to its configuration, in the directory compose mounts. */
+	@Test
+	void prometheusLoadsTheChartsAlertRules() {
+		Map<String, Object> config = Repository.yaml(Repository.PROMETHEUS_CONFIG);
+		assertThat((List<String>) config.get("rule_files")).singleElement()
+			.satisfies((file) -> assertThat(Repository.PROMETHEUS_CONFIG.resolveSibling(file))
+				.isEqualTo(Repository.PROMETHEUS_RULES));
 	}
 
 	@Test
