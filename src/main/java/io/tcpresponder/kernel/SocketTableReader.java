@@ -125,15 +125,7 @@ final class SocketTableReader {
 			if (i < 0) {
 				return;
 			}
-			end = skipHex(buf, i, to);
-			long depth = parseHex(buf, i, end);
-			// tr:tm->when, retrnsmt, uid and timeout, then the inode, which tells one listener from another.
-			i = end;
-			for (int field = 0; field < 4; field++) {
-				i = skipField(buf, skipSpaces(buf, i, to), to);
-			}
-			i = skipSpaces(buf, i, to);
-			tally.addListener(depth, parseDecimal(buf, i, skipField(buf, i, to)));
+			tally.addAcceptQueue(parseHex(buf, i, skipHex(buf, i, to)));
 		}
 	}
 
@@ -181,18 +173,6 @@ final class SocketTableReader {
 		return value;
 	}
 
-	private static long parseDecimal(byte[] buf, int from, int to) {
-		long value = 0;
-		for (int i = from; i < to; i++) {
-			int digit = buf[i] - '0';
-			if (digit < 0 || digit > 9) {
-				return 0;
-			}
-			value = value * 10 + digit;
-		}
-		return value;
-	}
-
 	private static int hexValue(byte b) {
 		if (b >= '0' && b <= '9') {
 			return b - '0';
@@ -215,15 +195,12 @@ final class SocketTableReader {
 
 		private long acceptQueueDepth;
 
-		private long listeners = 1;
-
 		void add(TcpState state) {
 			this.byState[state.ordinal()]++;
 		}
 
-		void addListener(long depth, long inode) {
+		void addAcceptQueue(long depth) {
 			this.acceptQueueDepth += depth;
-			this.listeners = this.listeners * 31 + inode;
 		}
 
 		long count(TcpState state) {
@@ -232,14 +209,6 @@ final class SocketTableReader {
 
 		long acceptQueueDepth() {
 			return this.acceptQueueDepth;
-		}
-
-		/**
-		 * Tells the port's set of listeners from another: the same while no listener is closed or opened.
-		 * @return a hash of the listeners' inodes, in table order
-		 */
-		long listeners() {
-			return this.listeners;
 		}
 
 	}

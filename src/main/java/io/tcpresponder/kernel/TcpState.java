@@ -60,10 +60,6 @@ public enum TcpState {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
-	int code() {
-		return this.code;
-	}
-
 	static @Nullable TcpState ofCode(int code) {
 		return (code >= 0 && code < BY_CODE.length) ? BY_CODE[code] : null;
 	}

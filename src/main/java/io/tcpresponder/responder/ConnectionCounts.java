@@ -92,15 +92,51 @@ final class ConnectionCounts {
 		return (succeeded ? this.restartsSucceeded : this.restartsFailed).get();
 	}
 
-	Snapshot snapshot() {
+	/**
+	 * Reads every connection count together, each reason of failure apart.
+	 * @return the counts
+	 */
+	Reading read() {
 		long completed = completed();
-		long failed = failed();
+		Map<FailureReason, Long> failed = new EnumMap<>(FailureReason.class);
+		this.failed.forEach((reason, count) -> failed.put(reason, count.get()));
 		long accepted = accepted();
-		return new Snapshot(accepted, accepted - completed - failed, completed, failed);
+		return new Reading(accepted, completed, failed);
+	}
+
+	Snapshot snapshot() {
+		return read().snapshot();
 	}
 
 	/**
-	 * Connection counts read together.
+	 * Connection counts read together, ends before accepts, with failures by reason.
+	 *
+	 * @param accepted connections accepted
+	 * @param completed connections that got the whole line and were closed
+	 * @param failedByReason connections that ended without the whole line, for every reason
+	 */
+	record Reading(long accepted, long completed, Map<FailureReason, Long> failedByReason) {
+
+		long failed(FailureReason reason) {
+			return this.failedByReason.get(reason);
+		}
+
+		long failed() {
+			return this.failedByReason.values().stream().mapToLong(Long::longValue).sum();
+		}
+
+		long active() {
+			return this.accepted - this.completed - failed();
+		}
+
+		Snapshot snapshot() {
+			return new Snapshot(this.accepted, active(), this.completed, failed());
+		}
+
+	}
+
+	/**
+	 * Connection counts read together, as {@code GET /actuator/responder} shows them.
 	 *
 	 * @param accepted connections accepted
 	 * @param active connections accepted and not yet ended

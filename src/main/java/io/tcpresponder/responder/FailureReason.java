@@ -10,7 +10,7 @@ enum FailureReason {
 	/** The client reset the connection (ECONNRESET, EPIPE) before the line was written. */
 	RESET,
 
-	/** Writing the line took longer than {@code responder.write-timeout}. */
+	/** The client took no byte of the line for {@code responder.write-timeout}. */
 	TIMEOUT,
 
 	/** The responder stopped before the line was written within {@code responder.shutdown-timeout}. */
@@ -24,8 +24,8 @@ enum FailureReason {
 	}
 
 	static FailureReason of(Throwable ex) {
-		String code = KernelError.codeOf(ex);
-		return ("ECONNRESET".equals(code) || "EPIPE".equals(code)) ? RESET : ERROR;
+		Errno errno = KernelError.errnoOf(ex);
+		return (errno == Errno.ECONNRESET || errno == Errno.EPIPE) ? RESET : ERROR;
 	}
 
 }

@@ -1,40 +1,49 @@
 package io.tcpresponder.responder;
 
-import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
- * An error the kernel reported for a socket call, as its errno name and text.
+ * An error the kernel reported for a socket call: its name, number and text, and the call that failed.
  *
  * <p>
- * The JDK passes on only the kernel's text ({@code strerror}); the names of the errors a listener meets on Linux are
- * looked up from it. An error outside that table keeps the exception's type as its code.
+ * From the native transport every field is the kernel's own: the number with its name, the C library's text for it
+ * ({@code strerror}), and the call. NIO passes on only the text: the number is then the one of the error named by
+ * that text, and the call is the step that failed, where the responder knows it.
  *
- * @param code the errno name, such as {@code EADDRINUSE}
+ * @param code the errno name, such as {@code EADDRINUSE}; for an error that is not a known errno, the exception's type
+ * @param errno the errno, such as 98, or {@code null} where it is not known
  * @param message the kernel's text, such as {@code Address already in use}
+ * @param call the call that failed, such as {@code bind}, or {@code null} where it is not known
  */
-record KernelError(String code, String message) {
+record KernelError(String code, @Nullable Integer errno, String message, @Nullable String call) {
 
-	private static final Map<String, String> CODES = Map.ofEntries(Map.entry("Address already in use", "EADDRINUSE"),
-			Map.entry("Cannot assign requested address", "EADDRNOTAVAIL"), Map.entry("Permission denied", "EACCES"),
-			Map.entry("Invalid argument", "EINVAL"), Map.entry("Too many open files", "EMFILE"),
-			Map.entry("Too many open files in system", "ENFILE"), Map.entry("No buffer space available", "ENOBUFS"),
-			Map.entry("Cannot allocate memory", "ENOMEM"), Map.entry("Connection reset by peer", "ECONNRESET"),
-			Map.entry("Broken pipe", "EPIPE"), Map.entry("Connection timed out", "ETIMEDOUT"),
-			Map.entry("Address family not supported by protocol", "EAFNOSUPPORT"),
-			Map.entry("Protocol not available", "ENOPROTOOPT"), Map.entry("Bad file descriptor", "EBADF"));
-
+	/**
+	 * The error of a failed socket call.
+	 * @param ex what the call threw
+	 * @return the error
+	 */
 	static KernelError of(Throwable ex) {
+		if (ex instanceof ErrnoException errno) {
+			return errno.toKernelError();
+		}
+		String call = (ex instanceof NioTransport.StepFailedException step) ? step.call() : null;
+		Errno known = Errno.ofJdkMessage(ex.getMessage());
+		if (known != null) {
+			String message = ex.getMessage();
+			return new KernelError(known.name(), known.number(), message.substring(message.lastIndexOf(": ") + 1).strip(),
+					call);
+		}
 		String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-		// The JDK may prefix the kernel's text ("Bind failed: Address already in use").
-		String text = message.substring(message.lastIndexOf(": ") + 1).strip();
-		String code = CODES.get(text);
-		return (code != null) ? new KernelError(code, text) : new KernelError(ex.getClass().getSimpleName(), message);
+		return new KernelError(ex.getClass().getSimpleName(), null, message, call);
 	}
 
-	static @Nullable String codeOf(Throwable ex) {
-		return CODES.get(of(ex).message());
+	/**
+	 * The errno of a failed socket call, from its number where the transport knows it.
+	 * @param ex what the call threw
+	 * @return the errno, or {@code null} if it is not one of the table's
+	 */
+	static @Nullable Errno errnoOf(Throwable ex) {
+		return (ex instanceof ErrnoException errno) ? Errno.of(errno.errno()) : Errno.ofJdkMessage(ex.getMessage());
 	}
 
 }

@@ -1,36 +1,35 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finishes, on one selector thread, the connections the accept loop could not finish at once, so that no client
- * can hold it up: a line that did not go out in one write (a long line, a client that does not read), and, in
- * {@link CloseMode#CLIENT_FIRST}, the wait for the client to close.
+ * Finishes, on one thread, the exchanges the accept loop could not finish at once, so that no client can hold it up:
+ * a line that did not go out in one write (a long line, a client that does not read), and the wait for the client to
+ * close where the close mode asks for it.
  *
  * <p>
- * A write that takes longer than the write timeout, or that is still going when the responder has drained for its
- * shutdown timeout, is reset and counted failed: the client sees a reset, never a partial line followed by a clean
- * end of stream. A client that has the whole line but does not close within the client close timeout (or by the end
- * of the drain) is closed by the server and counted completed.
+ * A write that makes no progress for the write timeout (the client takes no byte), or that is still going when the
+ * responder has drained for its shutdown timeout, is reset and counted failed. The timeout runs from the last byte the
+ * client took, as nginx's {@code send_timeout} does, so that a client that keeps reading gets the whole line however
+ * long the whole takes on a slow link or a busy machine. A client that has the whole line but does not close within
+ * the client close timeout (or by the end of the drain) is closed by the server and counted completed.
  */
 final class PendingConnections {
 
 	private static final Log logger = LogFactory.getLog(PendingConnections.class);
+
+	private final Transport transport;
 
 	private final ConnectionCounts counts;
 
@@ -40,9 +39,10 @@ final class PendingConnections {
 
 	private final Queue<Pending> incoming = new ConcurrentLinkedQueue<>();
 
-	private final ByteBuffer discard = ByteBuffer.allocateDirect(16 * 1024);
+	/** Whether the thread may be waiting: only then does a new exchange need to wake it. */
+	private final AtomicBoolean mayWait = new AtomicBoolean();
 
-	private @Nullable Selector selector;
+	private Transport.@Nullable Readiness readiness;
 
 	private @Nullable Thread thread;
 
@@ -50,55 +50,56 @@ final class PendingConnections {
 
 	private volatile boolean draining;
 
-	PendingConnections(ConnectionCounts counts, Duration writeTimeout, Duration clientCloseTimeout) {
+	PendingConnections(Transport transport, ConnectionCounts counts, Duration writeTimeout,
+			Duration clientCloseTimeout) {
+		this.transport = transport;
 		this.counts = counts;
 		this.writeTimeoutNanos = writeTimeout.toNanos();
 		this.clientCloseTimeoutNanos = clientCloseTimeout.toNanos();
 	}
 
 	/**
-	 * Takes over a non-blocking connection whose line is not written yet, or written and waiting for the client to
-	 * close.
-	 * @param connection the connection, in non-blocking mode
-	 * @param line the line, positioned after what was written
-	 * @param awaitClientClose whether to wait for the client to close once the line is written
+	 * Takes over an exchange whose line is not all written yet, or written and waiting for the client to close.
+	 * @param exchange the exchange
 	 */
-	void add(SocketChannel connection, ByteBuffer line, boolean awaitClientClose) {
+	void add(Exchange exchange) {
+		Pending pending = new Pending(exchange);
 		synchronized (this) {
-			Pending pending = new Pending(connection, line, awaitClientClose);
 			if (this.draining) {
-				pending.end(FailureReason.SHUTDOWN);
+				exchange.end(FailureReason.SHUTDOWN);
 				return;
 			}
-			Selector selector = startIfNeeded(pending);
-			if (selector != null) {
+			Transport.Readiness readiness = startIfNeeded(exchange);
+			if (readiness != null) {
 				this.incoming.add(pending);
-				selector.wakeup();
+				if (this.mayWait.compareAndSet(true, false)) {
+					readiness.wakeup();
+				}
 			}
 		}
 	}
 
-	private @Nullable Selector startIfNeeded(Pending pending) {
-		if (this.selector == null) {
+	private Transport.@Nullable Readiness startIfNeeded(Exchange exchange) {
+		if (this.readiness == null) {
 			try {
-				this.selector = Selector.open();
+				this.readiness = this.transport.readiness();
 			}
-			catch (IOException ex) {
-				logger.error("Unable to open a selector for pending connections", ex);
-				pending.end(FailureReason.ERROR);
+			catch (IOException | RuntimeException ex) {
+				logger.error("Unable to wait for pending connections", ex);
+				exchange.end(FailureReason.ERROR);
 				return null;
 			}
-			Selector selector = this.selector;
-			this.thread = new Thread(() -> run(selector), "responder-pending");
+			Transport.Readiness readiness = this.readiness;
+			this.thread = new Thread(() -> run(readiness), "responder-pending");
 			this.thread.setDaemon(true);
 			this.thread.start();
 		}
-		return this.selector;
+		return this.readiness;
 	}
 
 	/**
-	 * Lets the pending connections finish within the given time, then ends those left and stops the thread.
-	 * @param timeout how long to wait for pending connections
+	 * Lets the pending exchanges finish within the given time, then ends those left and stops the thread.
+	 * @param timeout how long to wait for pending exchanges
 	 */
 	void drain(Duration timeout) {
 		Thread thread;
@@ -106,8 +107,8 @@ final class PendingConnections {
 			this.drainDeadline = System.nanoTime() + timeout.toNanos();
 			this.draining = true;
 			thread = this.thread;
-			if (this.selector != null) {
-				this.selector.wakeup();
+			if (this.readiness != null) {
+				this.readiness.wakeup();
 			}
 		}
 		if (thread != null) {
@@ -123,43 +124,45 @@ final class PendingConnections {
 		}
 	}
 
-	private void run(Selector selector) {
+	private void run(Transport.Readiness readiness) {
 		List<Pending> pending = new ArrayList<>();
-		try (selector) {
+		try {
 			while (true) {
+				this.mayWait.set(true);
 				for (Pending added; (added = this.incoming.poll()) != null;) {
-					if (added.register(selector)) {
+					if (added.watch(readiness)) {
 						pending.add(added);
 					}
 				}
 				long now = System.nanoTime();
-				pending.removeIf((p) -> p.expire(now));
+				pending.removeIf((p) -> p.ended);
 				if (this.draining && (pending.isEmpty() || now - this.drainDeadline >= 0)) {
-					pending.forEach((p) -> p.end(FailureReason.SHUTDOWN));
+					pending.forEach((p) -> p.end(readiness, FailureReason.SHUTDOWN));
 					return;
 				}
-				selector.select(waitMillis(pending, now));
-				for (SelectionKey key : selector.selectedKeys()) {
-					Pending p = (Pending) key.attachment();
-					if (p.ready()) {
-						pending.remove(p);
-					}
-				}
-				selector.selectedKeys().clear();
+				// Exchanges added meanwhile are watched first; those watched already are then only polled.
+				long timeout = this.incoming.isEmpty() ? waitMillis(pending, now) : 0;
+				readiness.await(timeout, (attachment) -> ((Pending) attachment).ready(readiness));
+				this.mayWait.set(false);
+				// Only after the ready exchanges had their turn: a client that read while this thread was held up (a
+				// busy machine, a pause of the JVM) has made progress, and is not timed out for the server's delay.
+				long afterAwait = System.nanoTime();
+				pending.removeIf((p) -> p.ended || p.expire(readiness, afterAwait));
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.error("Pending connections stopped", ex);
-			pending.forEach((p) -> p.end(FailureReason.ERROR));
+			pending.forEach((p) -> p.end(readiness, FailureReason.ERROR));
 		}
 		finally {
 			synchronized (this) {
-				this.selector = null;
+				this.readiness = null;
 				this.thread = null;
 			}
-			// What was added before this thread let go of its selector is still queued here.
+			readiness.close();
+			// What was added before this thread let go of its readiness is still queued here.
 			for (Pending left; (left = this.incoming.poll()) != null;) {
-				left.end(FailureReason.SHUTDOWN);
+				left.exchange.end(FailureReason.SHUTDOWN);
 			}
 		}
 	}
@@ -173,126 +176,80 @@ final class PendingConnections {
 	}
 
 	/**
-	 * Resets a connection: SO_LINGER 0, then close.
-	 * @param connection the connection
-	 */
-	static void abort(SocketChannel connection) {
-		try {
-			connection.setOption(StandardSocketOptions.SO_LINGER, 0);
-		}
-		catch (IOException ex) {
-			// Already reset or closed: closing is all that is left.
-		}
-		close(connection);
-	}
-
-	private static void close(SocketChannel connection) {
-		try {
-			connection.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Closing a connection failed", ex);
-		}
-	}
-
-	/**
-	 * One connection: writing the rest of its line, then, if asked, waiting for the client to close.
+	 * One exchange: writing the rest of its line, then, if the close mode asks, waiting for the client to close.
 	 */
 	private final class Pending {
 
-		private final SocketChannel connection;
+		private final Exchange exchange;
 
-		private final ByteBuffer line;
-
-		private final boolean awaitClientClose;
-
-		private @Nullable SelectionKey key;
-
+		/** While writing, the write timeout after the last byte written; then the client close timeout. */
 		private long deadline;
 
-		Pending(SocketChannel connection, ByteBuffer line, boolean awaitClientClose) {
-			this.connection = connection;
-			this.line = line;
-			this.awaitClientClose = awaitClientClose;
-			this.deadline = System.nanoTime()
-					+ (line.hasRemaining() ? PendingConnections.this.writeTimeoutNanos
-							: PendingConnections.this.clientCloseTimeoutNanos);
+		private boolean ended;
+
+		Pending(Exchange exchange) {
+			this.exchange = exchange;
+			this.deadline = System.nanoTime() + (exchange.lineWritten() ? PendingConnections.this.clientCloseTimeoutNanos
+					: PendingConnections.this.writeTimeoutNanos);
 		}
 
-		boolean register(Selector selector) {
+		boolean watch(Transport.Readiness readiness) {
 			try {
-				this.key = this.connection.register(selector,
-						this.line.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ, this);
+				readiness.watch(this.exchange.connection(), !this.exchange.lineWritten(), this);
 				return true;
 			}
 			catch (IOException ex) {
-				end(FailureReason.of(ex));
+				end(readiness, FailureReason.of(ex));
 				return false;
 			}
 		}
 
 		/**
 		 * Writes what the socket takes, or reads what the client sent while waiting for its close.
-		 * @return whether this connection ended
 		 */
-		boolean ready() {
+		void ready(Transport.Readiness readiness) {
+			if (this.ended) {
+				return;
+			}
 			try {
-				if (this.line.hasRemaining()) {
-					this.connection.write(this.line);
-					if (this.line.hasRemaining()) {
-						return false;
+				if (!this.exchange.lineWritten()) {
+					int before = this.exchange.written();
+					boolean ended = this.exchange.write();
+					if (this.exchange.written() > before) {
+						this.deadline = System.nanoTime() + PendingConnections.this.writeTimeoutNanos;
 					}
-					if (!this.awaitClientClose) {
-						return end(null);
+					if (ended) {
+						readiness.forget(this.exchange.connection());
+						this.ended = true;
 					}
-					this.deadline = System.nanoTime() + PendingConnections.this.clientCloseTimeoutNanos;
-					this.key.interestOps(SelectionKey.OP_READ);
-					return false;
+					else if (this.exchange.lineWritten()) {
+						this.deadline = System.nanoTime() + PendingConnections.this.clientCloseTimeoutNanos;
+						readiness.watch(this.exchange.connection(), false, this);
+					}
 				}
-				return awaitClose();
+				else if (readiness.discardInput(this.exchange.connection())) {
+					end(readiness, null);
+				}
 			}
 			catch (IOException ex) {
-				return end(FailureReason.of(ex));
+				end(readiness, FailureReason.of(ex));
 			}
 		}
 
-		private boolean awaitClose() throws IOException {
-			ByteBuffer discard = PendingConnections.this.discard;
-			for (int n; (n = this.connection.read(discard.clear())) != 0;) {
-				if (n < 0) {
-					return end(null);
-				}
-			}
-			return false;
-		}
-
-		boolean expire(long now) {
+		boolean expire(Transport.Readiness readiness, long now) {
 			if (now - this.deadline < 0) {
 				return false;
 			}
-			if (!this.line.hasRemaining()) {
+			if (this.exchange.lineWritten()) {
 				PendingConnections.this.counts.onClientCloseTimeout();
 			}
-			end(FailureReason.TIMEOUT);
-			return true;
+			return end(readiness, FailureReason.TIMEOUT);
 		}
 
-		/**
-		 * Ends the connection: closed after a whole line, else reset and counted failed for the given reason.
-		 * @param reason why the line could not be finished, or {@code null} if it was
-		 * @return {@code true}
-		 */
-		boolean end(@Nullable FailureReason reason) {
-			if (!this.line.hasRemaining()) {
-				close(this.connection);
-				PendingConnections.this.counts.onCompleted(this.line.position());
-			}
-			else {
-				abort(this.connection);
-				PendingConnections.this.counts.onFailed((reason != null) ? reason : FailureReason.ERROR,
-						this.line.position());
-			}
-			return true;
+		boolean end(Transport.Readiness readiness, @Nullable FailureReason reason) {
+			readiness.forget(this.exchange.connection());
+			this.ended = true;
+			return this.exchange.end(reason);
 		}
 
 	}

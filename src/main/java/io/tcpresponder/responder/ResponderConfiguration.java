@@ -3,16 +3,15 @@ package io.tcpresponder.responder;
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 
-import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The TCP responder and what manages it: lifecycle, actuator endpoint, health, metrics, and the kernel's view of its
- * port.
+ * port. The restart's guard, {@link RestartBodyAdvice}, is a {@code @ControllerAdvice} and found by component scanning.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ResponderProperties.class)
@@ -28,8 +27,9 @@ class ResponderConfiguration {
 	}
 
 	@Bean
-	TcpResponderLifecycle tcpResponderLifecycle(TcpResponder responder, ResponderProperties properties) {
-		return new TcpResponderLifecycle(responder, properties);
+	TcpResponderLifecycle tcpResponderLifecycle(TcpResponder responder, ResponderProperties properties,
+			ObjectProvider<StartupShutdownHook> startupShutdown) {
+		return new TcpResponderLifecycle(responder, properties, startupShutdown.getIfAvailable());
 	}
 
 	@Bean
@@ -45,12 +45,6 @@ class ResponderConfiguration {
 	@Bean
 	ResponderEndpoint responderEndpoint(TcpResponder responder, KernelTcpView kernelTcpView) {
 		return new ResponderEndpoint(responder, kernelTcpView);
-	}
-
-	@Bean
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	RestartBodyFilter restartBodyFilter(WebEndpointProperties webEndpoints) {
-		return new RestartBodyFilter(webEndpoints.getBasePath());
 	}
 
 	@Bean

@@ -22,6 +22,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param reusePort the SO_REUSEPORT option of the listener
  * @param backlog the listen backlog
  * @param closeMode which side closes first
+ * @param transport the transport the listener runs on: {@code native} or {@code nio}
  * @param since when the current state began
  * @param lastError why the last bind failed; {@code null} once a bind succeeds
  * @param connections connection counts over the life of the process
@@ -29,7 +30,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param tcp the kernel's view of the port
  */
 record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, boolean reusePort,
-		int backlog, String closeMode, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
+		int backlog, String closeMode, String transport, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
 		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp) implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
@@ -38,7 +39,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 		ConnectionCounts counts = responder.counts();
 		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),
 				settings.reuseAddress(), settings.reusePort(), settings.backlog(), responder.closeMode().value(),
-				status.since(), status.lastError(), counts.snapshot(),
+				responder.transport().name(), status.since(), status.lastError(), counts.snapshot(),
 				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
 	}
 

@@ -1,7 +1,5 @@
 package io.tcpresponder.responder;
 
-import java.util.Map;
-
 import io.tcpresponder.kernel.KernelTcpView;
 import org.jspecify.annotations.Nullable;
 
@@ -11,18 +9,20 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /**
  * {@code /actuator/responder}: the TCP listener's state and counts with the kernel's view of its port, and
  * {@code POST /actuator/responder/restart}.
  * Read-only unless {@code management.endpoint.responder.access} allows more.
  */
-@WebEndpoint(id = "responder", defaultAccess = Access.READ_ONLY)
+@WebEndpoint(id = ResponderEndpoint.ID, defaultAccess = Access.READ_ONLY)
 class ResponderEndpoint {
 
 	static final String RESTART = "restart";
 
-	static final int STATUS_CONFLICT = 409;
+	static final String ID = "responder";
 
 	private final TcpResponder responder;
 
@@ -39,16 +39,18 @@ class ResponderEndpoint {
 	}
 
 	/**
-	 * Closes the listener and binds a new one, with the changes the body asks for. The parameters are taken as text and
-	 * checked here, so that a value of the wrong type is refused with its field's name.
+	 * Closes the listener and binds a new one, with the changes the body asks for. The body reaches this method as
+	 * Actuator binds it, as text; {@link RestartBodyAdvice} has already refused query parameters and every body whose
+	 * shape or JSON types are wrong, and the values are checked here.
 	 * @param action the action, {@code restart}
 	 * @param mode {@code close-then-bind} (the default) or {@code handover}
 	 * @param reuseAddress the new SO_REUSEADDR option
 	 * @param reusePort the new SO_REUSEPORT option
 	 * @param port the new port
 	 * @param backlog the new listen backlog
-	 * @return 200 and the new state; 409 and the state when the bind fails (FAILED, or still LISTENING on the old
-	 * listener after a handover) or a handover is not possible; 400 for a bad body
+	 * @return 200 and the new state; otherwise a {@link RestartProblem}: 400 for a bad value; 409 when a handover is
+	 * not possible, or when the bind fails, with the state (FAILED, or still LISTENING on the old listener after a
+	 * handover) as its {@code responder} member
 	 */
 	@WriteOperation
 	WebEndpointResponse<Object> restart(@Selector String action, @Nullable String mode, @Nullable String reuseAddress,
@@ -60,9 +62,8 @@ class ResponderEndpoint {
 		try {
 			request = RestartRequest.of(mode, reuseAddress, reusePort, port, backlog);
 		}
-		catch (RestartRequest.InvalidFieldException ex) {
-			return new WebEndpointResponse<>(Map.of("field", ex.getField(), "message", ex.getMessage()),
-					WebEndpointResponse.STATUS_BAD_REQUEST);
+		catch (RestartRequest.RefusedException ex) {
+			return RestartProblem.response(ex.getBody());
 		}
 		boolean bound;
 		if (request.mode() == RestartRequest.Mode.HANDOVER) {
@@ -70,13 +71,21 @@ class ResponderEndpoint {
 				bound = this.responder.handOver(request::applyTo);
 			}
 			catch (IllegalStateException ex) {
-				return new WebEndpointResponse<>(Map.of("field", "mode", "message", ex.getMessage()), STATUS_CONFLICT);
+				return RestartProblem.response(RestartProblem.of(HttpStatus.CONFLICT, "mode", ex.getMessage()));
 			}
 		}
 		else {
 			bound = this.responder.restart(request::applyTo);
 		}
-		return new WebEndpointResponse<>(responder(), bound ? WebEndpointResponse.STATUS_OK : STATUS_CONFLICT);
+		ResponderDescriptor state = responder();
+		if (bound) {
+			return new WebEndpointResponse<>(state, WebEndpointResponse.STATUS_OK);
+		}
+		KernelError error = state.lastError();
+		ProblemDetail failed = RestartProblem.of(HttpStatus.CONFLICT, null, "The new listener did not bind port "
+				+ state.port() + ((error != null) ? ": " + error.message() + " (" + error.code() + ")" : ""));
+		failed.setProperty("responder", state);
+		return RestartProblem.response(failed);
 	}
 
 }

@@ -1,14 +1,21 @@
 package io.tcpresponder.responder;
 
+import java.util.function.Supplier;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.tcpresponder.metrics.ScrapeScope;
 
 /**
  * Meters under {@code responder.} that read the responder's own counts; nothing is counted twice. Connection
  * meters carry no unit: Prometheus names them {@code responder_connections_accepted_total} and so on.
+ *
+ * <p>
+ * The connection meters read one {@link ConnectionCounts.Reading} per scrape, so that every scrape shows
+ * accepted = completed + failed + active, as {@code GET /actuator/responder} does.
  */
 class ResponderMetrics implements MeterBinder {
 
@@ -21,22 +28,24 @@ class ResponderMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		ConnectionCounts counts = this.responder.counts();
-		FunctionCounter.builder("responder.connections.accepted", counts, ConnectionCounts::accepted)
+		// Meters hold their object weakly, and the counts are what keeps living; the lambdas hold the reading.
+		Supplier<ConnectionCounts.Reading> connections = ScrapeScope.oncePerScrape(counts::read);
+		FunctionCounter.builder("responder.connections.accepted", counts, (c) -> connections.get().accepted())
 			.description("Connections accepted by the TCP responder")
 			.register(registry);
-		FunctionCounter.builder("responder.connections.completed", counts, ConnectionCounts::completed)
+		FunctionCounter.builder("responder.connections.completed", counts, (c) -> connections.get().completed())
 			.description("Connections that received the whole line and were closed by the responder")
 			.register(registry);
 		for (FailureReason reason : FailureReason.values()) {
-			FunctionCounter.builder("responder.connections.failed", counts, (c) -> c.failed(reason))
+			FunctionCounter.builder("responder.connections.failed", counts, (c) -> connections.get().failed(reason))
 				.description("Connections that ended without the whole line, by reason")
-					.tag("reason", reason.tag())
+				.tag("reason", reason.tag())
 				.register(registry);
 		}
 		FunctionCounter.builder("responder.connections.client.close.timeouts", counts, ConnectionCounts::clientCloseTimeouts)
 			.description("Connections in client-first mode closed by the server because the client did not close in time")
 			.register(registry);
-		Gauge.builder("responder.connections.active", counts, ConnectionCounts::active)
+		Gauge.builder("responder.connections.active", counts, (c) -> connections.get().active())
 			.description("Connections accepted and not yet ended")
 			.register(registry);
 		FunctionCounter.builder("responder.written", counts, ConnectionCounts::bytesWritten)

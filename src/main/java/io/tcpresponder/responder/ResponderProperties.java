@@ -37,10 +37,14 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * closes anyway.
  * @param shutdownTimeout how long connections still being written may take to finish when the responder stops,
  * before they are reset and counted failed.
- * @param writeTimeout how long writing the message to one client may take before the connection is reset and
- * counted failed.
+ * @param writeTimeout how long writing the message may wait for a client that takes no byte of it before the
+ * connection is reset and counted failed; a client that keeps reading is never cut off.
  * @param failFast whether a listener that cannot bind at startup fails the application instead of leaving the
  * responder FAILED.
+ * @param transport which socket calls the responder makes: {@code native} (Linux's own, through the Foreign Function
+ * and Memory API: accept4, write and close per connection, as a C server makes them), {@code nio} (the JDK's
+ * channels, anywhere), or {@code auto}: native where it runs (Linux on amd64 or aarch64, with native access), else
+ * nio, logging why.
  * @param tcp how the kernel's view of the port is read.
  */
 @ConfigurationProperties(ResponderProperties.PREFIX)
@@ -56,7 +60,9 @@ record ResponderProperties(
 		@DefaultValue("5s") @DurationMin(millis = 1) Duration clientCloseTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration shutdownTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration writeTimeout,
-		@DefaultValue("false") boolean failFast, @DefaultValue @Valid Tcp tcp) {
+		@DefaultValue("false") boolean failFast,
+		@DefaultValue("auto") TransportChoice transport,
+		@DefaultValue @Valid Tcp tcp) {
 
 	static final String PREFIX = "responder";
 

@@ -7,6 +7,9 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
+
 /**
  * The optional changes a restart asks for, checked strictly: values of the wrong type or out of range are refused
  * with a message that names the field, before anything changes.
@@ -44,7 +47,7 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 	 * @param port an integer from 1 to 65535, or {@code null}
 	 * @param backlog an integer from 1 to 65535, or {@code null}
 	 * @return the request
-	 * @throws InvalidFieldException if a value is of the wrong type or out of range
+	 * @throws RefusedException if a value is of the wrong type or out of range
 	 */
 	static RestartRequest of(@Nullable String mode, @Nullable String reuseAddress, @Nullable String reusePort,
 			@Nullable String port, @Nullable String backlog) {
@@ -59,7 +62,7 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 		return switch (value) {
 			case "true" -> true;
 			case "false" -> false;
-			default -> throw new InvalidFieldException(field, "must be true or false", value);
+			default -> throw new RefusedException(field, "must be true or false", value);
 		};
 	}
 
@@ -76,7 +79,7 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 		catch (NumberFormatException ex) {
 			// Refused below, as any other value out of range.
 		}
-		throw new InvalidFieldException(field, "must be an integer from " + min + " to " + max, value);
+		throw new RefusedException(field, "must be an integer from " + min + " to " + max, value);
 	}
 
 	ListenerSettings applyTo(ListenerSettings settings) {
@@ -112,25 +115,23 @@ record RestartRequest(Mode mode, @Nullable Boolean reuseAddress, @Nullable Boole
 					return mode;
 				}
 			}
-			throw new InvalidFieldException("mode", "must be close-then-bind or handover", value);
+			throw new RefusedException("mode", "must be close-then-bind or handover", value);
 		}
 
 	}
 
 	/**
-	 * A field of a restart body that cannot be taken.
+	 * A restart refused before anything changed, as a 400 problem that names the field or query parameter at fault, or
+	 * none where the body as a whole is.
 	 */
-	static class InvalidFieldException extends IllegalArgumentException {
+	static class RefusedException extends ErrorResponseException {
 
-		private final String field;
-
-		InvalidFieldException(String field, String expectation, String value) {
-			super(field + " " + expectation + ", got \"" + value + "\"");
-			this.field = field;
+		RefusedException(@Nullable String field, String detail) {
+			super(HttpStatus.BAD_REQUEST, RestartProblem.of(HttpStatus.BAD_REQUEST, field, detail), null);
 		}
 
-		String getField() {
-			return this.field;
+		private RefusedException(String field, String expectation, String value) {
+			this(field, field + " " + expectation + ", got \"" + value + "\"");
 		}
 
 	}

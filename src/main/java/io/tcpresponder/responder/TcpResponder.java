@@ -1,13 +1,6 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +21,16 @@ final class TcpResponder {
 
 	/**
 	 * Lines up to this size are written by one blocking write on the accept thread: it is below Linux's smallest
-	 * send buffer, so on a new connection such a write returns at once, whatever the client does. Longer lines go
-	 * through {@link PendingConnections}.
+	 * send buffer, so on a new connection such a write returns at once, whatever the client does. Longer lines are
+	 * written without waiting, and what is left goes through {@link PendingConnections}.
 	 */
 	static final int INLINE_WRITE_LIMIT = 4096;
 
 	private static final long MAX_ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-	private final ByteBuffer line;
+	private final Transport transport;
+
+	private final Line line;
 
 	private final ConnectionCounts counts = new ConnectionCounts();
 
@@ -51,19 +46,26 @@ final class TcpResponder {
 
 	private @Nullable Listener listener;
 
-	TcpResponder(ListenerSettings settings, String message, CloseMode closeMode, Duration writeTimeout,
-			Duration clientCloseTimeout) {
-		byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-		// A direct buffer is written without the JDK copying it into a temporary one first.
-		this.line = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+	TcpResponder(Transport transport, ListenerSettings settings, String message, CloseMode closeMode,
+			Duration writeTimeout, Duration clientCloseTimeout) {
+		this.transport = transport;
+		this.line = Line.of(message);
 		this.settings = settings;
 		this.closeMode = closeMode;
-		this.pending = new PendingConnections(this.counts, writeTimeout, clientCloseTimeout);
+		this.pending = new PendingConnections(transport, this.counts, writeTimeout, clientCloseTimeout);
+	}
+
+	/**
+	 * A responder on the transport {@code auto} picks.
+	 */
+	TcpResponder(ListenerSettings settings, String message, CloseMode closeMode, Duration writeTimeout,
+			Duration clientCloseTimeout) {
+		this(TransportChoice.AUTO.load(), settings, message, closeMode, writeTimeout, clientCloseTimeout);
 	}
 
 	static TcpResponder of(ResponderProperties properties) {
-		return new TcpResponder(properties.listenerSettings(), properties.message(), properties.closeMode(),
-				properties.writeTimeout(), properties.clientCloseTimeout());
+		return new TcpResponder(properties.transport().load(), properties.listenerSettings(), properties.message(),
+				properties.closeMode(), properties.writeTimeout(), properties.clientCloseTimeout());
 	}
 
 	/**
@@ -166,6 +168,10 @@ final class TcpResponder {
 		return this.closeMode;
 	}
 
+	Transport transport() {
+		return this.transport;
+	}
+
 	private void bind() {
 		setStatus(ResponderState.STARTING, null);
 		try {
@@ -183,27 +189,20 @@ final class TcpResponder {
 	 * A failed bind leaves the settings as they were.
 	 */
 	private Listener open(ListenerSettings settings) {
-		ServerSocketChannel channel = null;
+		Transport.Listener socket;
 		try {
-			channel = ServerSocketChannel.open();
-			channel.setOption(StandardSocketOptions.SO_REUSEADDR, settings.reuseAddress());
-			if (settings.reusePort()) {
-				channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-			}
-			channel.bind(settings.socketAddress(), settings.backlog());
-			int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-			this.settings = settings.withPort(port);
-			logger.info("TCP responder listening on " + settings.addressText() + " port " + port + " (SO_REUSEADDR "
-					+ (settings.reuseAddress() ? "on" : "off") + ", SO_REUSEPORT " + (settings.reusePort() ? "on" : "off")
-					+ ", backlog " + settings.backlog() + ")");
-			return new Listener(channel, port);
+			socket = this.transport.listen(settings);
 		}
 		catch (IOException | RuntimeException ex) {
-			closeQuietly(channel);
 			ResponderBindException failure = new ResponderBindException(settings, KernelError.of(ex), ex);
 			logger.warn(failure.getMessage());
 			throw failure;
 		}
+		this.settings = settings.withPort(socket.port());
+		logger.info("TCP responder listening on " + settings.addressText() + " port " + socket.port() + " (SO_REUSEADDR "
+				+ (settings.reuseAddress() ? "on" : "off") + ", SO_REUSEPORT " + (settings.reusePort() ? "on" : "off")
+				+ ", backlog " + settings.backlog() + ", " + this.transport.name() + " transport)");
+		return new Listener(socket);
 	}
 
 	private void closeListener() {
@@ -217,36 +216,15 @@ final class TcpResponder {
 		this.status = new Status(state, Instant.now(), error);
 	}
 
-	private void serve(SocketChannel connection) {
-		ByteBuffer line = this.line.duplicate();
+	private void serve(Transport.Connection connection) {
+		Exchange exchange = new Exchange(connection, this.line, this.closeMode, this.counts);
 		try {
-			if (line.remaining() > INLINE_WRITE_LIMIT) {
-				connection.configureBlocking(false);
+			if (!exchange.write()) {
+				this.pending.add(exchange);
 			}
-			connection.write(line);
-			boolean awaitClientClose = this.closeMode == CloseMode.CLIENT_FIRST;
-			if (line.hasRemaining() || awaitClientClose) {
-				connection.configureBlocking(false);
-				this.pending.add(connection, line, awaitClientClose);
-				return;
-			}
-			connection.close();
-			this.counts.onCompleted(line.position());
 		}
 		catch (IOException | RuntimeException ex) {
-			PendingConnections.abort(connection);
-			this.counts.onFailed(FailureReason.of(ex), line.position());
-		}
-	}
-
-	private static void closeQuietly(@Nullable ServerSocketChannel channel) {
-		if (channel != null) {
-			try {
-				channel.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Closing a listener that did not bind failed", ex);
-			}
+			exchange.end(FailureReason.of(ex));
 		}
 	}
 
@@ -255,54 +233,55 @@ final class TcpResponder {
 	 */
 	private final class Listener {
 
-		private final ServerSocketChannel channel;
+		private final Transport.Listener socket;
 
 		private final Thread acceptor;
 
-		Listener(ServerSocketChannel channel, int port) {
-			this.channel = channel;
-			this.acceptor = new Thread(this::acceptLoop, "responder-acceptor-" + port);
+		Listener(Transport.Listener socket) {
+			this.socket = socket;
+			this.acceptor = new Thread(this::acceptLoop, "responder-acceptor-" + socket.port());
 			this.acceptor.setDaemon(true);
 			this.acceptor.start();
 		}
 
 		private void acceptLoop() {
 			long backoff = 0;
-			while (this.channel.isOpen()) {
-				SocketChannel connection;
+			while (true) {
+				Transport.Connection connection;
 				try {
-					connection = this.channel.accept();
+					connection = this.socket.accept();
 					backoff = 0;
-				}
-				catch (ClosedChannelException ex) {
-					return;
 				}
 				catch (IOException ex) {
 					// Out of file descriptors or buffers: the listener stays, and tries again a little later.
 					backoff = Math.min(MAX_ACCEPT_BACKOFF_NANOS, Math.max(TimeUnit.MILLISECONDS.toNanos(10), backoff * 2));
-					logger.warn("Accepting a connection failed: " + ex.getMessage() + "; retrying in "
+					KernelError error = KernelError.of(ex);
+					logger.warn("Accepting a connection failed: " + error.code() + " (" + error.message() + "); retrying in "
 							+ TimeUnit.NANOSECONDS.toMillis(backoff) + " ms");
 					LockSupport.parkNanos(backoff);
 					continue;
+				}
+				if (connection == null) {
+					return;
 				}
 				TcpResponder.this.counts.onAccepted();
 				serve(connection);
 			}
 		}
 
+		/**
+		 * Stops accepting, waits for the accept thread to finish with the connection in hand, then releases the
+		 * socket: on Linux, closing a descriptor would not wake a thread blocked in accept on it.
+		 */
 		void close() {
-			try {
-				this.channel.close();
-			}
-			catch (IOException ex) {
-				logger.warn("Closing the listener failed", ex);
-			}
+			this.socket.shutdown();
 			try {
 				this.acceptor.join();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+			this.socket.close();
 		}
 
 	}

@@ -1,10 +1,13 @@
 package io.tcpresponder.responder;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the {@link TcpResponder} with the application context: starts it, unless {@link EarlyResponderStart} already
- * has (as it does in the application), and stops it on shutdown, or again when the context is started after a stop.
+ * has (as it does in the application, and then takes it over from its {@link StartupShutdownHook}), and stops it on
+ * shutdown, or again when the context is started after a stop.
  */
 class TcpResponderLifecycle implements SmartLifecycle {
 
@@ -18,15 +21,22 @@ class TcpResponderLifecycle implements SmartLifecycle {
 
 	private final ResponderProperties properties;
 
+	private final @Nullable StartupShutdownHook startupShutdown;
+
 	private volatile boolean running;
 
-	TcpResponderLifecycle(TcpResponder responder, ResponderProperties properties) {
+	TcpResponderLifecycle(TcpResponder responder, ResponderProperties properties,
+			@Nullable StartupShutdownHook startupShutdown) {
 		this.responder = responder;
 		this.properties = properties;
+		this.startupShutdown = startupShutdown;
 	}
 
 	@Override
 	public void start() {
+		if (this.startupShutdown != null && !this.startupShutdown.handOver()) {
+			return; // The JVM is shutting down during the startup: the hook has stopped the responder.
+		}
 		try {
 			this.responder.start();
 		}

@@ -140,6 +140,12 @@ class JibConfigurationTest {
 	}
 
 	@Test
+	void nativeAccessIsEnabledSoThatTheNativeTransportRunsWithoutAWarning() {
+		// Jib starts the main class from a classpath, so the jar manifest's Enable-Native-Access does not apply.
+		assertThat(texts(child(container(), "jvmFlags"), "jvmFlag")).contains("--enable-native-access=ALL-UNNAMED");
+	}
+
+	@Test
 	void mainClassIsTheApplication() throws ReflectiveOperationException {
 		String mainClass = text(container(), "mainClass");
 		assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.LocalPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,10 +54,12 @@ class PrometheusScrapeIntegrationTests {
 	@Test
 	void prometheusSeesEveryConnectionTheTestMade() throws IOException {
 		PrometheusTools.assumeInstalled();
+		KernelSockets.assumeAvailable();
 		Actuator service = new Actuator(this.httpPort);
 		int port = service.responder().get("port").asInt();
 		Actuator prometheus = startPrometheus();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(query(prometheus, "up{job=\"tcp-responder\"}")).isEqualTo("1"));
+		KernelSockets.TimeWaitWatch timeWait = KernelSockets.watchTimeWait();
 		for (int i = 0; i < 37; i++) {
 			assertThat(Clients.fetch(port)).isEqualTo("I sent sth to client!\n");
 		}
@@ -63,6 +67,7 @@ class PrometheusScrapeIntegrationTests {
 			.untilAsserted(() -> assertThat(query(prometheus, "responder_connections_accepted_total")).isEqualTo("37"));
 		assertThat(query(prometheus, "responder_connections_completed_total")).isEqualTo("37");
 		assertThat(query(prometheus, "responder_listening")).isEqualTo("1");
+		timeWait.await(() -> KernelSockets.count("time-wait", port), 1);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(
 				Long.parseLong(query(prometheus, "responder_tcp_sockets{state=\"time_wait\"}")))
 			.as("TIME_WAIT sockets on the responder's port")
@@ -70,7 +75,7 @@ class PrometheusScrapeIntegrationTests {
 	}
 
 	private Actuator startPrometheus() throws IOException {
-		int webPort = PrometheusTools.freePort();
+		int webPort = LocalPorts.free();
 		Path config = this.workDir.resolve("prometheus.yml");
 		Files.writeString(config, """
 				global:

@@ -1,9 +1,5 @@
 package io.tcpresponder.metrics;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import io.tcpresponder.support.Tools;
@@ -20,15 +16,6 @@ final class PrometheusTools {
 
 	static void assumeInstalled() {
 		Tools.assumeInstalled(PROMETHEUS, "prometheus");
-	}
-
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

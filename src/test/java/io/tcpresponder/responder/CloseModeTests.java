@@ -37,23 +37,25 @@ class CloseModeTests {
 	@Test
 	void serverFirstLeavesTimeWaitOnTheServersPort() {
 		int port = start(CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		KernelSockets.TimeWaitWatch timeWait = KernelSockets.watchTimeWait();
 		for (int i = 0; i < 20; i++) {
 			assertThat(Clients.fetch(port)).isEqualTo(LINE);
 		}
-		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= 20);
+		timeWait.await(() -> KernelSockets.count("time-wait", port), 20);
 		assertThat(KernelSockets.countToPort("time-wait", port)).as("clients' TIME_WAIT").isZero();
 	}
 
 	@Test
 	void clientFirstLeavesTimeWaitOnTheClientsAndTheServersPortClean() {
 		int port = start(CloseMode.CLIENT_FIRST, Duration.ofSeconds(5));
+		KernelSockets.TimeWaitWatch timeWait = KernelSockets.watchTimeWait();
 		for (int i = 0; i < 20; i++) {
 			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
 		}
 		await().atMost(WAIT).until(() -> this.responder.counts().completed() == 20);
 		// At least one, not one per client: on loopback (net.ipv4.tcp_tw_reuse=2) a later connect may take over the
 		// 4-tuple of a client's TIME_WAIT socket, which then goes.
-		await().atMost(WAIT).until(() -> KernelSockets.countToPort("time-wait", port) >= 1);
+		timeWait.await(() -> KernelSockets.countToPort("time-wait", port), 1);
 		assertThat(KernelSockets.count("time-wait", port)).as("server's TIME_WAIT").isZero();
 		assertThat(this.responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0));
 		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();

@@ -1,6 +1,7 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -9,10 +10,12 @@ import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.Load;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -35,26 +38,33 @@ class HandoverTests {
 
 	@Test
 	void handoverUnderLoadLosesNoConnectionWhereTheKernelMigratesRequests() {
+		OptionalLong migrate = Sysctl.read("net.ipv4.tcp_migrate_req");
 		Load.Outcomes outcome = restartUnderLoad(true, (responder) -> assertThat(responder.handOver((s) -> s)).isTrue());
 		System.out.println("FIGURES handover restarts=" + RESTARTS + " clients=" + CLIENTS + " " + describe(outcome)
-				+ " tcp_migrate_req=" + Sysctl.read("net.ipv4.tcp_migrate_req"));
+				+ " tcp_migrate_req=" + (migrate.isPresent() ? migrate.getAsLong() : "missing"));
 		assertThat(outcome.partial()).as("partial lines").isZero();
 		assertThat(this.responder.counts().restarts(true)).isEqualTo(RESTARTS);
-		OptionalLong migrate = Sysctl.read("net.ipv4.tcp_migrate_req");
-		if (migrate.isPresent() && migrate.getAsLong() == 1) {
-			assertThat(outcome.nothing()).as("refused or reset connections").isZero();
+		if (migrate.isEmpty() || migrate.getAsLong() != 1) {
+			String reason = "net.ipv4.tcp_migrate_req is " + (migrate.isPresent() ? migrate.getAsLong() : "missing")
+					+ ": the kernel resets what a closing listener leaves in its accept queue instead of moving it to "
+					+ "the new listener, so a handover may lose connections (set it to 1, as .ci/run does)";
+			if ("true".equals(System.getenv("CI"))) {
+				fail(reason + "; CI must set it");
+			}
+			Assumptions.abort(reason);
 		}
-		else if ("true".equals(System.getenv("CI"))) {
-			throw new IllegalStateException("CI must set net.ipv4.tcp_migrate_req=1 (see .ci/run): a handover needs it");
-		}
+		assertThat(outcome.nothing()).as("refused or reset connections").isZero();
 	}
 
 	@Test
-	void closeThenBindUnderLoadRefusesConnections() {
+	void closeThenBindUnderLoadRefusesOrResetsConnections() {
 		Load.Outcomes outcome = restartUnderLoad(false, (responder) -> assertThat(responder.restart((s) -> s)).isTrue());
 		System.out.println("FIGURES close-then-bind restarts=" + RESTARTS + " clients=" + CLIENTS + " " + describe(outcome));
 		assertThat(outcome.partial()).as("partial lines").isZero();
 		assertThat(this.responder.counts().restarts(true)).isEqualTo(RESTARTS);
+		// Between the close and the bind the port has no listener: connects are refused, and what the closed
+		// listener's accept queue held is reset.
+		assertThat(outcome.nothing()).as("connections refused or reset, of %s", outcome).isPositive();
 	}
 
 	@Test
@@ -74,7 +84,7 @@ class HandoverTests {
 				Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();
-		try (java.net.ServerSocket holder = new java.net.ServerSocket(0)) {
+		try (ServerSocket holder = new ServerSocket(0)) {
 			assertThat(this.responder.handOver((s) -> s.withPort(holder.getLocalPort()))).isFalse();
 		}
 		assertThat(this.responder.status().state()).isEqualTo(ResponderState.LISTENING);

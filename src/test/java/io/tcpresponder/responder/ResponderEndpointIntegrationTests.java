@@ -10,11 +10,10 @@ import java.util.Set;
 
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,6 +33,12 @@ class ResponderEndpointIntegrationTests {
 
 	private static final String LINE = "I sent sth to client!\n";
 
+	/**
+	 * Bounds a wait for counts to show: a failure, not a speed claim (on a busy host with a large TCP table, one GET
+	 * and one scrape may take seconds).
+	 */
+	private static final Duration WAIT = Duration.ofSeconds(60);
+
 	@LocalServerPort
 	private int httpPort;
 
@@ -44,12 +49,34 @@ class ResponderEndpointIntegrationTests {
 
 	private int port;
 
+	private JsonNode before;
+
 	@BeforeEach
 	void listening() {
 		this.actuator = new Actuator(this.httpPort).asOperator(this.security);
-		JsonNode responder = this.actuator.responder();
-		assertThat(responder.get("state").asString()).isEqualTo("LISTENING");
-		this.port = responder.get("port").asInt();
+		this.before = this.actuator.responder();
+		assertThat(this.before.get("state").asString()).isEqualTo("LISTENING");
+		this.port = this.before.get("port").asInt();
+	}
+
+	/**
+	 * Puts the listener back as the test found it, had the test changed it and even if it failed: the context, and
+	 * so the listener, is shared with the other test classes of the same configuration.
+	 */
+	@AfterEach
+	void restoreTheListener() {
+		JsonNode after = this.actuator.responder();
+		String[] settings = { "port", "backlog", "reuseAddress", "reusePort" };
+		boolean changed = !"LISTENING".equals(after.get("state").asString());
+		for (String setting : settings) {
+			changed |= !after.get(setting).equals(this.before.get(setting));
+		}
+		if (changed) {
+			String body = java.util.Arrays.stream(settings)
+				.map((setting) -> "\"" + setting + "\": " + this.before.get(setting))
+				.collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+			assertThat(this.actuator.post("/actuator/responder/restart", body).statusCode()).as(body).isEqualTo(200);
+		}
 	}
 
 	@Test
@@ -75,7 +102,7 @@ class ResponderEndpointIntegrationTests {
 		for (int i = 0; i < 25; i++) {
 			assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
 		}
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+		await().atMost(WAIT).untilAsserted(() -> {
 			JsonNode connections = this.actuator.responder().get("connections");
 			assertThat(connections.get("accepted").asLong()).isEqualTo(accepted + 25);
 			assertThat(connections.get("completed").asLong()).isEqualTo(completed + 25);
@@ -100,51 +127,6 @@ class ResponderEndpointIntegrationTests {
 		assertThat(this.actuator.post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(200);
 		assertThat(this.actuator.responder().get("backlog").asInt()).as("kept for later restarts").isEqualTo(64);
 		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
-		assertThat(this.actuator.post("/actuator/responder/restart", "{\"backlog\": 32}").statusCode()).isEqualTo(200);
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { "{\"port\": \"abc\"}", "{\"port\": 70000}", "{\"port\": 0}", "{\"port\": 90.5}",
-			"{\"backlog\": 0}", "{\"backlog\": -5}", "{\"reuseAddress\": \"yes\"}", "{\"reuseAddress\": 1}", "{\"mode\": \"bogus\"}",
-			"{\"reusePort\": \"on\"}" })
-	void restartRefusesABadFieldAndChangesNothing(String body) {
-		JsonNode before = this.actuator.responder();
-		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", body);
-		assertThat(response.statusCode()).isEqualTo(400);
-		String field = body.substring(2, body.indexOf('"', 2));
-		JsonNode error = Actuator.json(response);
-		assertThat(error.get("field").asString()).isEqualTo(field);
-		assertThat(error.get("message").asString()).startsWith(field + " must be");
-		JsonNode after = this.actuator.responder();
-		for (String unchanged : new String[] { "state", "port", "backlog", "reuseAddress", "since", "restarts" }) {
-			assertThat(after.get(unchanged)).as(unchanged).isEqualTo(before.get(unchanged));
-		}
-	}
-
-	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			{"bogus": 1}                     | bogus | unknown field "bogus"; a restart takes mode, reuseAddress, reusePort, port, backlog
-			{"port": 9000, "reuse": false}   | reuse | unknown field "reuse"
-			{"port": {"value": 9000}}        | port  | port must be a single value
-			{"backlog": [1, 2]}              | backlog | backlog must be a single value
-			{"port": 9000                    |       | The body is not a JSON document
-			[1, 2]                           |       | The body must be a JSON object
-			"restart"                        |       | The body must be a JSON object
-			""")
-	void restartRefusesABodyOfTheWrongShapeAndChangesNothing(String body, String field, String message) {
-		JsonNode before = this.actuator.responder();
-		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", body);
-		assertThat(response.statusCode()).isEqualTo(400);
-		JsonNode error = Actuator.json(response);
-		assertThat(error.get("message").asString()).contains(message);
-		assertThat(error.get("field").isNull()).as("no field to name").isEqualTo(field == null);
-		if (field != null) {
-			assertThat(error.get("field").asString()).isEqualTo(field);
-		}
-		JsonNode after = this.actuator.responder();
-		for (String unchanged : new String[] { "state", "port", "backlog", "reuseAddress", "since", "restarts" }) {
-			assertThat(after.get(unchanged)).as(unchanged).isEqualTo(before.get(unchanged));
-		}
 	}
 
 	@Test
@@ -153,22 +135,26 @@ class ResponderEndpointIntegrationTests {
 		assertThat(before.get("reusePort").asBoolean()).isFalse();
 		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "{\"mode\": \"handover\"}");
 		assertThat(response.statusCode()).isEqualTo(409);
-		assertThat(Actuator.json(response).get("message").asString()).contains("reusePort");
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = Actuator.json(response);
+		assertThat(problem.get("title").asString()).isEqualTo("Conflict");
+		assertThat(problem.get("status").asInt()).isEqualTo(409);
+		assertThat(problem.get("field").asString()).isEqualTo("mode");
+		assertThat(problem.get("detail").asString()).contains("reusePort");
 		assertThat(this.actuator.responder().get("restarts")).isEqualTo(before.get("restarts"));
 		assertThat(this.actuator.responder().at("/tcp/migrateRequests").isBoolean()).isTrue();
 	}
 
 	@Test
-	void restartRefusesABodyLongerThanAnyRestartNeeds() {
-		String body = "{\"port\": " + this.port + ", \"padding\": \"" + "x".repeat(RestartBodyFilter.MAX_BODY_BYTES) + "\"}";
-		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", body);
-		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(Actuator.json(response).get("message").asString()).contains("longer than");
-	}
-
-	@Test
-	void restartTakesAnEmptyBody() {
-		assertThat(this.actuator.post("/actuator/responder/restart", "").statusCode()).isEqualTo(200);
+	void anEmptyBodyRestartsWithTheCurrentSettings() {
+		JsonNode before = this.actuator.responder();
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode after = Actuator.json(response);
+		for (String setting : new String[] { "port", "reuseAddress", "reusePort", "backlog" }) {
+			assertThat(after.get(setting)).as(setting).isEqualTo(before.get(setting));
+		}
+		assertThat(after.at("/restarts/succeeded").asLong()).isEqualTo(before.at("/restarts/succeeded").asLong() + 1);
 	}
 
 	@Test
@@ -177,7 +163,12 @@ class ResponderEndpointIntegrationTests {
 			HttpResponse<String> response = this.actuator.post("/actuator/responder/restart",
 					"{\"port\": " + holder.getLocalPort() + "}");
 			assertThat(response.statusCode()).isEqualTo(409);
-			JsonNode failed = Actuator.json(response);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			JsonNode problem = Actuator.json(response);
+			assertThat(problem.get("title").asString()).isEqualTo("Conflict");
+			assertThat(problem.get("detail").asString()).isEqualTo("The new listener did not bind port "
+					+ holder.getLocalPort() + ": Address already in use (EADDRINUSE)");
+			JsonNode failed = problem.get("responder");
 			assertThat(failed.get("state").asString()).isEqualTo("FAILED");
 			assertThat(failed.get("port").asInt()).isEqualTo(holder.getLocalPort());
 			assertThat(failed.at("/lastError/code").asString()).isEqualTo("EADDRINUSE");
@@ -185,7 +176,8 @@ class ResponderEndpointIntegrationTests {
 			HttpResponse<String> readiness = this.actuator.get("/actuator/health/readiness");
 			assertThat(readiness.statusCode()).isEqualTo(503);
 			assertThat(this.actuator.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
-			assertThat(this.actuator.get("/actuator/health/responder").body()).contains("\"DOWN\"", "EADDRINUSE");
+			assertThat(this.actuator.get("/actuator/health/details/responder").body()).contains("\"DOWN\"",
+					"EADDRINUSE");
 			assertThat(this.actuator.get("/actuator/prometheus").body()).contains("responder_listening{")
 				.containsPattern("(?m)^responder_listening\\{[^}]*\\} 0\\.0$");
 		}
@@ -204,7 +196,7 @@ class ResponderEndpointIntegrationTests {
 
 	@Test
 	void healthHasTheResponderAndProbeGroups() {
-		HttpResponse<String> health = this.actuator.get("/actuator/health");
+		HttpResponse<String> health = this.actuator.get("/actuator/health/details");
 		assertThat(health.statusCode()).isEqualTo(200);
 		JsonNode body = Actuator.json(health);
 		assertThat(body.at("/components/responder/status").asString()).isEqualTo("UP");
@@ -225,7 +217,7 @@ class ResponderEndpointIntegrationTests {
 			.containsPattern("responder_connections_failed_total\\{[^}]*reason=\"timeout\"")
 			.containsPattern("responder_restarts_total\\{[^}]*outcome=\"succeeded\"")
 			.containsPattern("(?m)^responder_listening\\{[^}]*\\} 1\\.0$");
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+		await().atMost(WAIT).untilAsserted(() -> {
 			JsonNode connections = this.actuator.responder().get("connections");
 			String text = this.actuator.get("/actuator/prometheus").body();
 			assertThat(text).containsPattern("(?m)^responder_connections_accepted_total\\{[^}]*\\} "
@@ -235,10 +227,13 @@ class ResponderEndpointIntegrationTests {
 
 	@Test
 	void showsTheKernelsViewOfThePort() {
+		KernelSockets.assumeAvailable();
+		KernelSockets.TimeWaitWatch timeWait = KernelSockets.watchTimeWait();
 		for (int i = 0; i < 10; i++) {
 			assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
 		}
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+		timeWait.await(() -> KernelSockets.count("time-wait", this.port), 10);
+		await().atMost(WAIT).untilAsserted(() -> {
 			JsonNode tcp = this.actuator.responder().get("tcp");
 			assertThat(tcp.get("available").asBoolean()).isTrue();
 			assertThat(names(tcp.get("states"))).containsExactlyInAnyOrder("LISTEN", "SYN_RECV", "ESTABLISHED",

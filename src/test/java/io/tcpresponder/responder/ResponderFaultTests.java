@@ -132,7 +132,7 @@ class ResponderFaultTests {
 		assertThat(this.responder.counts().failed(FailureReason.ERROR)).isZero();
 		assertThat(KernelSockets.count("listening", port)).as("LISTEN sockets on the port").isEqualTo(1);
 		assertThat(ProcessResources.responderThreads()).as("responder-* threads").isEqualTo(threads);
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(ProcessResources.openedSince(fdTargets))
 				.as("file descriptors opened since the baseline and left open: only the listener bound last")
 				.hasSize(1)

@@ -1,8 +1,13 @@
 package io.tcpresponder.responder;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tcpresponder.support.Clients;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +61,23 @@ class ResponderMetricsTests {
 			assertThat(meter.getId().getName()).startsWith("responder.");
 		}
 		assertThat(this.registry.get("responder.written").functionCounter().getId().getBaseUnit()).isEqualTo("bytes");
+		// Prometheus wants the same label names on every series of a metric.
+		Map<String, Set<Set<String>>> tagKeys = this.registry.getMeters()
+			.stream()
+			.collect(Collectors.groupingBy((meter) -> meter.getId().getName(), Collectors.mapping(
+					(meter) -> meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet()),
+					Collectors.toSet())));
+		assertThat(tagKeys).allSatisfy((name, keys) -> assertThat(keys).as(name).hasSize(1))
+			.containsEntry("responder.connections.failed", Set.of(Set.of("reason")))
+			.containsEntry("responder.restarts", Set.of(Set.of("outcome")))
+			.containsEntry("responder.connections.accepted", Set.of(Set.of()));
+		assertThat(tagValues("responder.connections.failed", "reason")).containsExactlyInAnyOrder("reset", "timeout",
+				"shutdown", "error");
+		assertThat(tagValues("responder.restarts", "outcome")).containsExactlyInAnyOrder("succeeded", "failed");
+	}
+
+	private List<String> tagValues(String name, String key) {
+		return this.registry.find(name).meters().stream().map((meter) -> meter.getId().getTag(key)).toList();
 	}
 
 }

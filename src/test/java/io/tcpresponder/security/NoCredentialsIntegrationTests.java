@@ -30,7 +30,7 @@ class NoCredentialsIntegrationTests {
 		Actuator actuator = new Actuator(this.httpPort);
 		HttpResponse<String> anonymous = actuator.post("/actuator/responder/restart", "{}");
 		assertThat(anonymous.statusCode()).isEqualTo(401);
-		assertThat(Actuator.json(anonymous).get("message").asString()).contains("no credentials are configured",
+		assertThat(Actuator.json(anonymous).get("detail").asString()).contains("no credentials are configured",
 				"spring.security.user.password");
 		assertThat(actuator.withBasicAuth("user", "anything").post("/actuator/responder/restart", "{}").statusCode())
 			.isEqualTo(401);

@@ -4,9 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * TCP clients as users run them: connect on loopback, read until the server closes, close.
@@ -46,6 +49,27 @@ public final class Clients {
 		}
 	}
 
+	/**
+	 * Connects clients that neither read nor close, until they are closed together.
+	 * @param port the port
+	 * @param count how many clients
+	 * @return the connected clients
+	 * @throws IOException if a client cannot connect; those connected are closed
+	 */
+	public static Held hold(int port, int count) throws IOException {
+		Held held = new Held();
+		try {
+			for (int i = 0; i < count; i++) {
+				held.sockets.add(connect(port));
+			}
+		}
+		catch (IOException ex) {
+			held.close();
+			throw ex;
+		}
+		return held;
+	}
+
 	public static String readLine(Socket socket) throws IOException {
 		ByteArrayOutputStream line = new ByteArrayOutputStream();
 		InputStream in = socket.getInputStream();
@@ -59,10 +83,27 @@ public final class Clients {
 	}
 
 	public static Socket connect(int port) throws IOException {
+		return connect(InetAddress.getByName("127.0.0.1"), port);
+	}
+
+	/**
+	 * Connects to one address of the machine, such as {@code 127.0.0.2} or {@code ::1}.
+	 * @param address the server's address
+	 * @param port the server's port
+	 * @return the connected socket, reads bounded by {@link #TIMEOUT_MILLIS}
+	 * @throws IOException as the connect throws it ({@code Connection refused} where no listener has the address)
+	 */
+	public static Socket connect(InetAddress address, int port) throws IOException {
 		Socket socket = new Socket();
-		socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
-		socket.setSoTimeout(TIMEOUT_MILLIS);
-		return socket;
+		try {
+			socket.connect(new InetSocketAddress(address, port), TIMEOUT_MILLIS);
+			socket.setSoTimeout(TIMEOUT_MILLIS);
+			return socket;
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw ex;
+		}
 	}
 
 	public static String readToEnd(Socket socket) throws IOException {
@@ -82,6 +123,37 @@ public final class Clients {
 			out.write(buffer, 0, n);
 		}
 		return out;
+	}
+
+	/**
+	 * Connected clients, closed together.
+	 */
+	public static final class Held implements AutoCloseable {
+
+		private final List<Socket> sockets = new ArrayList<>();
+
+		private Held() {
+		}
+
+		public List<Socket> sockets() {
+			return List.copyOf(this.sockets);
+		}
+
+		/**
+		 * Closes every client, each whatever closing the others did.
+		 */
+		@Override
+		public void close() {
+			for (Socket socket : this.sockets) {
+				try {
+					socket.close();
+				}
+				catch (IOException ex) {
+					// Closed all the same: the descriptor is released.
+				}
+			}
+		}
+
 	}
 
 }

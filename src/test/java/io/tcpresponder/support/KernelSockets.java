@@ -3,8 +3,15 @@ package io.tcpresponder.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The kernel's table of TCP sockets, read with {@code ss} from iproute2, as an operator would: an independent
@@ -13,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 public final class KernelSockets {
 
 	private static final Path SS = Path.of("/usr/bin/ss");
+
+	private static final Path NETSTAT = Path.of("/proc/net/netstat");
+
+	private static final String TIME_WAIT_OVERFLOW = "TCPTimeWaitOverflow";
 
 	private KernelSockets() {
 	}
@@ -44,6 +55,41 @@ public final class KernelSockets {
 		return count(state, "dport", port);
 	}
 
+	/**
+	 * Reads a counter of the host's TCP stack, from the TcpExt lines of {@code /proc/net/netstat}.
+	 * @param name the counter, such as {@code ListenOverflows}
+	 * @return its value, or 0 where the file or the counter does not exist
+	 */
+	public static long tcpExtCounter(String name) {
+		List<String> lines;
+		try {
+			lines = Files.readAllLines(NETSTAT);
+		}
+		catch (NoSuchFileException ex) {
+			return 0;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		for (int i = 0; i + 1 < lines.size(); i++) {
+			if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+				List<String> names = List.of(lines.get(i).split(" "));
+				int at = names.indexOf(name);
+				return (at > 0) ? Long.parseLong(lines.get(i + 1).split(" ")[at]) : 0;
+			}
+		}
+		return 0;
+	}
+
+	/**
+	 * Starts watching the host's TIME_WAIT table, before a test makes the connections whose TIME_WAIT sockets it
+	 * counts.
+	 * @return the watch
+	 */
+	public static TimeWaitWatch watchTimeWait() {
+		return new TimeWaitWatch(tcpExtCounter(TIME_WAIT_OVERFLOW));
+	}
+
 	private static long count(String state, String portFilter, int port) {
 		try {
 			Process process = new ProcessBuilder(SS.toString(), "-H", "-t", "-a", "-n", "state", state, portFilter, "=",
@@ -51,7 +97,7 @@ public final class KernelSockets {
 				.redirectErrorStream(true)
 				.start();
 			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
 				throw new IllegalStateException("ss failed: " + out);
 			}
 			return out.lines().filter((line) -> !line.isBlank()).count();
@@ -63,6 +109,43 @@ public final class KernelSockets {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Waits for TIME_WAIT sockets, telling a responder that left none from a host that could not keep them: the
+	 * kernel creates no TIME_WAIT socket while the host's table is full ({@code net.ipv4.tcp_max_tw_buckets}, which
+	 * other programs on a shared machine may fill) and counts each one it drops in TcpExt TCPTimeWaitOverflow.
+	 */
+	public static final class TimeWaitWatch {
+
+		private final long overflowsBefore;
+
+		private TimeWaitWatch(long overflowsBefore) {
+			this.overflowsBefore = overflowsBefore;
+		}
+
+		/**
+		 * Waits until a count of TIME_WAIT sockets reaches the given number. If it does not because the host's table
+		 * overflowed meanwhile, the calling test is skipped, saying so.
+		 * @param count counts the sockets, such as {@code () -> KernelSockets.count("time-wait", port)}
+		 * @param atLeast the number expected
+		 */
+		public void await(LongSupplier count, long atLeast) {
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(20))
+				.until(() -> count.getAsLong() >= atLeast || overflowed());
+			if (count.getAsLong() < atLeast) {
+				Assumptions.assumeFalse(overflowed(), () -> "the host's TIME_WAIT table is full: the kernel dropped "
+						+ (tcpExtCounter(TIME_WAIT_OVERFLOW) - this.overflowsBefore)
+						+ " TIME_WAIT sockets meanwhile (TCPTimeWaitOverflow; net.ipv4.tcp_max_tw_buckets), "
+						+ "so the ones this test counts may not exist");
+			}
+		}
+
+		private boolean overflowed() {
+			return tcpExtCounter(TIME_WAIT_OVERFLOW) > this.overflowsBefore;
+		}
+
 	}
 
 }

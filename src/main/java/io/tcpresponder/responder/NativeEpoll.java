@@ -1,0 +1,222 @@
+package io.tcpresponder.responder;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * An epoll instance with an eventfd to wake it: waits, on one thread, for descriptors to become readable or
+ * writable. Level-triggered; a descriptor leaves it when it is closed.
+ */
+final class NativeEpoll implements AutoCloseable {
+
+	static final int EPOLLIN = 0x001;
+
+	static final int EPOLLOUT = 0x004;
+
+	static final int EPOLLRDHUP = 0x2000;
+
+	private static final int EPOLL_CLOEXEC = 0x80000;
+
+	private static final int EPOLL_CTL_ADD = 1;
+
+	private static final int EPOLL_CTL_MOD = 3;
+
+	private static final int EFD_CLOEXEC = 0x80000;
+
+	private static final int EFD_NONBLOCK = 0x800;
+
+	/** struct epoll_event is packed on x86-64 (12 bytes, data at 4); elsewhere it is aligned (16 bytes, data at 8). */
+	private static final boolean PACKED = "amd64".equals(System.getProperty("os.arch"));
+
+	private static final int EVENT_SIZE = PACKED ? 12 : 16;
+
+	private static final int DATA_OFFSET = PACKED ? 4 : 8;
+
+	private static final int MAX_EVENTS = 256;
+
+	private static final MethodHandle EPOLL_CREATE1 = Libc.downcallCapturingErrno("epoll_create1",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+	private static final MethodHandle EPOLL_CTL = Libc.downcallCapturingErrno("epoll_ctl",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+
+	private static final MethodHandle EPOLL_WAIT = Libc.downcallCapturingErrno("epoll_wait",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+	private static final MethodHandle EVENTFD = Libc.downcallCapturingErrno("eventfd",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+	/** read and write on the eventfd: non-blocking, and either outcome is fine (EAGAIN: already woken). */
+	private static final MethodHandle READ = Libc.downcall("read",
+			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+	private static final MethodHandle WRITE = Libc.downcall("write",
+			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+	private final Arena arena = Arena.ofShared();
+
+	private final MemorySegment events = this.arena.allocate((long) EVENT_SIZE * MAX_EVENTS);
+
+	private final MemorySegment change = this.arena.allocate(EVENT_SIZE);
+
+	private final MemorySegment counter = this.arena.allocate(JAVA_LONG);
+
+	private final MemorySegment wakeCounter = this.arena.allocate(JAVA_LONG);
+
+	private final int epfd;
+
+	private final int eventfd;
+
+	private @Nullable Object[] attachments = new Object[1024];
+
+	private boolean[] watched = new boolean[1024];
+
+	NativeEpoll() throws ErrnoException {
+		this.wakeCounter.set(JAVA_LONG, 0, 1);
+		MemorySegment state = Libc.state();
+		try {
+			this.epfd = (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
+			if (this.epfd < 0) {
+				throw new ErrnoException("epoll_create1", Libc.errno(state));
+			}
+			this.eventfd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+			if (this.eventfd < 0) {
+				ErrnoException failure = new ErrnoException("eventfd", Libc.errno(state));
+				NativeSocket.close(this.epfd);
+				throw failure;
+			}
+		}
+		catch (ErrnoException ex) {
+			this.arena.close();
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw NativeSocket.failedCall(ex);
+		}
+		try {
+			control(EPOLL_CTL_ADD, this.eventfd, EPOLLIN);
+		}
+		catch (ErrnoException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Starts or changes the watch on a descriptor.
+	 * @param fd the descriptor
+	 * @param events what to wait for: {@link #EPOLLIN}, {@link #EPOLLOUT}, {@link #EPOLLRDHUP}
+	 * @param attachment what {@link #await} reports for it
+	 * @throws ErrnoException if the call fails
+	 */
+	void watch(int fd, int events, Object attachment) throws ErrnoException {
+		if (fd >= this.attachments.length) {
+			int length = Math.max(fd + 1, this.attachments.length * 2);
+			this.attachments = Arrays.copyOf(this.attachments, length);
+			this.watched = Arrays.copyOf(this.watched, length);
+		}
+		control(this.watched[fd] ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, events);
+		this.watched[fd] = true;
+		this.attachments[fd] = attachment;
+	}
+
+	/**
+	 * Stops reporting a descriptor that is about to be closed (closing it removes it from the epoll set).
+	 * @param fd the descriptor
+	 */
+	void forget(int fd) {
+		if (fd < this.watched.length) {
+			this.watched[fd] = false;
+			this.attachments[fd] = null;
+		}
+	}
+
+	private void control(int operation, int fd, int events) throws ErrnoException {
+		this.change.set(JAVA_INT_UNALIGNED, 0, events);
+		this.change.set(JAVA_INT_UNALIGNED, DATA_OFFSET, fd);
+		MemorySegment state = Libc.state();
+		int result;
+		try {
+			result = (int) EPOLL_CTL.invokeExact(state, this.epfd, operation, fd, this.change);
+		}
+		catch (Throwable ex) {
+			throw NativeSocket.failedCall(ex);
+		}
+		if (result < 0) {
+			throw new ErrnoException("epoll_ctl", Libc.errno(state));
+		}
+	}
+
+	/**
+	 * Waits until a watched descriptor is ready, the time is up, or {@link #wakeup()} is called.
+	 * @param timeoutMillis how long to wait at most
+	 * @param ready told the attachment of each descriptor that is ready
+	 * @throws ErrnoException if the call fails
+	 */
+	void await(int timeoutMillis, Consumer<Object> ready) throws ErrnoException {
+		MemorySegment state = Libc.state();
+		int count;
+		try {
+			count = (int) EPOLL_WAIT.invokeExact(state, this.epfd, this.events, MAX_EVENTS, timeoutMillis);
+		}
+		catch (Throwable ex) {
+			throw NativeSocket.failedCall(ex);
+		}
+		if (count < 0) {
+			int errno = Libc.errno(state);
+			if (errno == Errno.EINTR.number()) {
+				return;
+			}
+			throw new ErrnoException("epoll_wait", errno);
+		}
+		for (int i = 0; i < count; i++) {
+			int fd = this.events.get(JAVA_INT_UNALIGNED, (long) i * EVENT_SIZE + DATA_OFFSET);
+			if (fd == this.eventfd) {
+				readCounter();
+			}
+			else if (this.attachments[fd] != null) {
+				ready.accept(this.attachments[fd]);
+			}
+		}
+	}
+
+	private void readCounter() {
+		try {
+			long result = (long) READ.invokeExact(this.eventfd, this.counter, JAVA_LONG.byteSize());
+		}
+		catch (Throwable ex) {
+			throw NativeSocket.failedCall(ex);
+		}
+	}
+
+	/**
+	 * Makes {@link #await} return at once. Any thread may call it.
+	 */
+	void wakeup() {
+		try {
+			long result = (long) WRITE.invokeExact(this.eventfd, this.wakeCounter, JAVA_LONG.byteSize());
+		}
+		catch (Throwable ex) {
+			throw NativeSocket.failedCall(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		NativeSocket.close(this.eventfd);
+		NativeSocket.close(this.epfd);
+		this.arena.close();
+	}
+
+}

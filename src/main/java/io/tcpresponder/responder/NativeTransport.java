@@ -1,0 +1,231 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The native transport: Linux's socket calls through the Foreign Function and Memory API, as the C reference server
+ * makes them. On the accept thread a connection costs {@code accept4}, {@code write} and {@code close}, and nothing
+ * else; the connections whose line or close takes longer wait in an epoll set.
+ */
+final class NativeTransport implements Transport {
+
+	static final String NAME = "native";
+
+	private static final Set<String> ARCHITECTURES = Set.of("amd64", "aarch64");
+
+	private NativeTransport() {
+	}
+
+	/**
+	 * Loads the native transport.
+	 * @return the transport
+	 * @throws UnavailableTransportException if it cannot run here, saying why
+	 */
+	static Transport load() {
+		String os = System.getProperty("os.name");
+		String arch = System.getProperty("os.arch");
+		if (!"linux".equals(os.toLowerCase(Locale.ROOT))) {
+			throw new UnavailableTransportException("the native transport runs on Linux, not " + os);
+		}
+		if (!ARCHITECTURES.contains(arch)) {
+			throw new UnavailableTransportException("the native transport runs on amd64 and aarch64, not " + arch);
+		}
+		if (!NativeTransport.class.getModule().isNativeAccessEnabled()) {
+			throw new UnavailableTransportException("native access is not enabled: run the executable jar, or start the "
+					+ "JVM with --enable-native-access=ALL-UNNAMED");
+		}
+		try {
+			// Links every call now, so that a missing one shows here rather than on the first connection.
+			Class.forName(NativeSocket.class.getName(), true, NativeTransport.class.getClassLoader());
+			Class.forName(NativeEpoll.class.getName(), true, NativeTransport.class.getClassLoader());
+		}
+		catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+			throw new UnavailableTransportException("the native calls could not be linked: " + ex, ex);
+		}
+		return new NativeTransport();
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public Listener listen(ListenerSettings settings) throws IOException {
+		int family = NativeSocket.familyOf(settings.address());
+		int fd;
+		try {
+			fd = NativeSocket.socket(family);
+		}
+		catch (ErrnoException ex) {
+			if (settings.address() != null || !ex.is(Errno.EAFNOSUPPORT)) {
+				throw ex;
+			}
+			// No IPv6 on this host: every address is then every IPv4 address.
+			family = NativeSocket.AF_INET;
+			fd = NativeSocket.socket(family);
+		}
+		try {
+			NativeSocket.setReuseAddress(fd, settings.reuseAddress());
+			if (settings.reusePort()) {
+				NativeSocket.setReusePort(fd, true);
+			}
+			if (family == NativeSocket.AF_INET6) {
+				NativeSocket.setDualStack(fd);
+			}
+			NativeSocket.bind(fd, family, settings.address(), settings.port());
+			NativeSocket.listen(fd, settings.backlog());
+			return new NativeListener(fd, NativeSocket.localPort(fd));
+		}
+		catch (ErrnoException ex) {
+			NativeSocket.close(fd);
+			throw ex;
+		}
+	}
+
+	@Override
+	public Readiness readiness() throws IOException {
+		return new EpollReadiness();
+	}
+
+	private static final class NativeListener implements Listener {
+
+		private final int fd;
+
+		private final int port;
+
+		private volatile boolean shutdown;
+
+		NativeListener(int fd, int port) {
+			this.fd = fd;
+			this.port = port;
+		}
+
+		@Override
+		public int port() {
+			return this.port;
+		}
+
+		@Override
+		public @Nullable Connection accept() throws IOException {
+			while (true) {
+				try {
+					return new NativeConnection(NativeSocket.accept(this.fd));
+				}
+				catch (ErrnoException ex) {
+					if (this.shutdown && ex.is(Errno.EINVAL)) {
+						return null;
+					}
+					// A signal, or a connection reset while it waited in the queue: nothing to report.
+					if (!ex.is(Errno.EINTR) && !ex.is(Errno.ECONNABORTED)) {
+						throw ex;
+					}
+				}
+			}
+		}
+
+		@Override
+		public void shutdown() {
+			this.shutdown = true;
+			try {
+				NativeSocket.shutdownReceiving(this.fd);
+			}
+			catch (ErrnoException ex) {
+				// Not listening any more (ENOTCONN): nothing is waiting in accept either.
+			}
+		}
+
+		@Override
+		public void close() {
+			NativeSocket.close(this.fd);
+		}
+
+	}
+
+	private static final class NativeConnection implements Connection {
+
+		private final int fd;
+
+		NativeConnection(int fd) {
+			this.fd = fd;
+		}
+
+		@Override
+		public int write(Line line, int offset) throws IOException {
+			if (offset == 0 && line.length() <= TcpResponder.INLINE_WRITE_LIMIT) {
+				return NativeSocket.write(this.fd, line.segment());
+			}
+			return NativeSocket.send(this.fd, line.segment().asSlice(offset));
+		}
+
+		@Override
+		public void close() {
+			NativeSocket.close(this.fd);
+		}
+
+		@Override
+		public void abort() {
+			NativeSocket.abort(this.fd);
+		}
+
+	}
+
+	private static final class EpollReadiness implements Readiness {
+
+		private final NativeEpoll epoll = new NativeEpoll();
+
+		private final MemorySegment discard = Arena.ofAuto().allocate(16 * 1024);
+
+		EpollReadiness() throws ErrnoException {
+		}
+
+		@Override
+		public void watch(Connection connection, boolean writable, Object attachment) throws IOException {
+			this.epoll.watch(fd(connection),
+					writable ? NativeEpoll.EPOLLOUT : (NativeEpoll.EPOLLIN | NativeEpoll.EPOLLRDHUP), attachment);
+		}
+
+		@Override
+		public void forget(Connection connection) {
+			this.epoll.forget(fd(connection));
+		}
+
+		@Override
+		public void await(long timeoutMillis, Consumer<Object> ready) throws IOException {
+			this.epoll.await((int) Math.min(Integer.MAX_VALUE, timeoutMillis), ready);
+		}
+
+		@Override
+		public void wakeup() {
+			this.epoll.wakeup();
+		}
+
+		@Override
+		public boolean discardInput(Connection connection) throws IOException {
+			for (int n; (n = NativeSocket.receive(fd(connection), this.discard)) != 0;) {
+				if (n < 0) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		@Override
+		public void close() {
+			this.epoll.close();
+		}
+
+		private static int fd(Connection connection) {
+			return ((NativeConnection) connection).fd;
+		}
+
+	}
+
+}

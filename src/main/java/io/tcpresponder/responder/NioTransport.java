@@ -1,0 +1,254 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The portable transport: the JDK's blocking {@link ServerSocketChannel}, and a {@link Selector} for the connections
+ * whose line or close takes longer. It runs wherever Java does, without native access; on Linux, the JDK adds an
+ * {@code fcntl} and two {@code getsockname} calls to every accept.
+ */
+final class NioTransport implements Transport {
+
+	static final String NAME = "nio";
+
+	private static final Log logger = LogFactory.getLog(NioTransport.class);
+
+	private NioTransport() {
+	}
+
+	static Transport load() {
+		return new NioTransport();
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public Listener listen(ListenerSettings settings) throws IOException {
+		ServerSocketChannel channel;
+		try {
+			channel = ServerSocketChannel.open();
+		}
+		catch (IOException ex) {
+			throw new StepFailedException("socket", ex);
+		}
+		try {
+			try {
+				channel.setOption(StandardSocketOptions.SO_REUSEADDR, settings.reuseAddress());
+				if (settings.reusePort()) {
+					channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+				}
+			}
+			catch (IOException ex) {
+				throw new StepFailedException("setsockopt", ex);
+			}
+			try {
+				channel.bind(settings.socketAddress(), settings.backlog());
+			}
+			catch (java.net.BindException ex) {
+				throw new StepFailedException("bind", ex);
+			}
+			return new NioListener(channel, ((InetSocketAddress) channel.getLocalAddress()).getPort());
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(channel);
+			throw ex;
+		}
+	}
+
+	@Override
+	public Readiness readiness() throws IOException {
+		return new SelectorReadiness(Selector.open());
+	}
+
+	private static void closeQuietly(java.nio.channels.Channel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Closing a channel failed", ex);
+		}
+	}
+
+	/**
+	 * A step of opening a listener failed: the JDK's exception, with the call that failed, which the JDK does not
+	 * say.
+	 */
+	static final class StepFailedException extends IOException {
+
+		private final String call;
+
+		StepFailedException(String call, IOException cause) {
+			super(cause.getMessage(), cause);
+			this.call = call;
+		}
+
+		String call() {
+			return this.call;
+		}
+
+	}
+
+	private static final class NioListener implements Listener {
+
+		private final ServerSocketChannel channel;
+
+		private final int port;
+
+		NioListener(ServerSocketChannel channel, int port) {
+			this.channel = channel;
+			this.port = port;
+		}
+
+		@Override
+		public int port() {
+			return this.port;
+		}
+
+		@Override
+		public @Nullable Connection accept() throws IOException {
+			try {
+				return new NioConnection(this.channel.accept());
+			}
+			catch (ClosedChannelException ex) {
+				// closed by shutdown(), also while waiting (AsynchronousCloseException)
+				return null;
+			}
+		}
+
+		@Override
+		public void shutdown() {
+			// Closing a channel wakes the thread blocked in accept (the JDK signals it).
+			closeQuietly(this.channel);
+		}
+
+		@Override
+		public void close() {
+			closeQuietly(this.channel);
+		}
+
+	}
+
+	private static final class NioConnection implements Connection {
+
+		private final SocketChannel channel;
+
+		private @Nullable SelectionKey key;
+
+		NioConnection(SocketChannel channel) {
+			this.channel = channel;
+		}
+
+		@Override
+		public int write(Line line, int offset) throws IOException {
+			ByteBuffer rest = line.buffer().duplicate().position(offset);
+			if (rest.remaining() > TcpResponder.INLINE_WRITE_LIMIT && this.channel.isBlocking()) {
+				this.channel.configureBlocking(false);
+			}
+			return this.channel.write(rest);
+		}
+
+		@Override
+		public void close() {
+			closeQuietly(this.channel);
+		}
+
+		@Override
+		public void abort() {
+			try {
+				this.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+			}
+			catch (IOException ex) {
+				// Already reset or closed: closing is all that is left.
+			}
+			close();
+		}
+
+	}
+
+	private static final class SelectorReadiness implements Readiness {
+
+		private final Selector selector;
+
+		private final ByteBuffer discard = ByteBuffer.allocateDirect(16 * 1024);
+
+		SelectorReadiness(Selector selector) {
+			this.selector = selector;
+		}
+
+		@Override
+		public void watch(Connection connection, boolean writable, Object attachment) throws IOException {
+			NioConnection nio = (NioConnection) connection;
+			int ops = writable ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+			if (nio.key == null) {
+				nio.channel.configureBlocking(false);
+				nio.key = nio.channel.register(this.selector, ops, attachment);
+			}
+			else {
+				nio.key.interestOps(ops);
+				nio.key.attach(attachment);
+			}
+		}
+
+		@Override
+		public void forget(Connection connection) {
+			NioConnection nio = (NioConnection) connection;
+			if (nio.key != null) {
+				nio.key.cancel();
+			}
+		}
+
+		@Override
+		public void await(long timeoutMillis, Consumer<Object> ready) throws IOException {
+			if (timeoutMillis > 0) {
+				this.selector.select((key) -> ready.accept(key.attachment()), timeoutMillis);
+			}
+			else {
+				this.selector.selectNow((key) -> ready.accept(key.attachment()));
+			}
+		}
+
+		@Override
+		public void wakeup() {
+			this.selector.wakeup();
+		}
+
+		@Override
+		public boolean discardInput(Connection connection) throws IOException {
+			SocketChannel channel = ((NioConnection) connection).channel;
+			for (int n; (n = channel.read(this.discard.clear())) != 0;) {
+				if (n < 0) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		@Override
+		public void close() {
+			try {
+				this.selector.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Closing a selector failed", ex);
+			}
+		}
+
+	}
+
+}

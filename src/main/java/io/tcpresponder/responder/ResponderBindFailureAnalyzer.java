@@ -1,0 +1,69 @@
+package io.tcpresponder.responder;
+
+import java.time.Duration;
+
+import io.tcpresponder.kernel.KernelTcpView;
+import io.tcpresponder.kernel.PortView;
+import io.tcpresponder.kernel.TcpState;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Reports a listener that could not be bound at startup ({@code responder.fail-fast}) as Spring Boot reports a web
+ * server's port in use: the address, the port and the kernel's error, and what to do, in place of a stack trace.
+ * For {@code EADDRINUSE} the kernel's view of the port tells a listener of another process from TIME_WAIT sockets
+ * left by an earlier one, since what helps differs.
+ */
+class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBindException> {
+
+	private static final String OR_START_FAILED = "Or set responder.fail-fast=false: the application then starts "
+			+ "with the responder FAILED, and POST /actuator/responder/restart binds it once the port is free.";
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, ResponderBindException cause) {
+		ListenerSettings settings = cause.getSettings();
+		KernelError error = cause.getError();
+		StringBuilder description = new StringBuilder("The TCP responder could not listen on %s port %d: %s (%s)."
+			.formatted(settings.addressText(), settings.port(), error.code(), error.message()));
+		String action = switch (error.code()) {
+			case "EADDRINUSE" -> inUse(settings, description);
+			case "EACCES" -> "Ports below 1024 are privileged (net.ipv4.ip_unprivileged_port_start): set "
+					+ "responder.port to 1024 or more, or give the process CAP_NET_BIND_SERVICE.";
+			case "EADDRNOTAVAIL" -> "Set responder.bind-address to an address of this host, or leave it unset to "
+					+ "listen on every address.";
+			default -> "Check responder.bind-address and responder.port.";
+		};
+		return new FailureAnalysis(description.toString(), String.format("%s%n%n%s", action, OR_START_FAILED), cause);
+	}
+
+	private String inUse(ListenerSettings settings, StringBuilder description) {
+		int port = settings.port();
+		PortView view = new KernelTcpView(Duration.ofSeconds(1), settings::backlog).read(port);
+		long listeners = view.count(TcpState.LISTEN);
+		long timeWait = view.count(TcpState.TIME_WAIT);
+		String anotherPort = "choose another port with responder.port.";
+		if (listeners > 0) {
+			description.append(" The kernel shows %s on port %d.".formatted(sockets(listeners, "listening "), port));
+			return "Stop the process that listens on port %d (ss -ltnp 'sport = :%d' names it), or %s"
+				.formatted(port, port, anotherPort);
+		}
+		if (timeWait > 0) {
+			description.append(" The kernel shows no listener on port %d but %s in TIME_WAIT, left by the connections "
+				.formatted(port, sockets(timeWait, "")) + "of an earlier listener.");
+			String expire = "Wait up to 60 seconds for them to expire, ";
+			if (settings.reuseAddress()) {
+				return expire + "or " + anotherPort + " With responder.reuse-address=true, they block the port only "
+						+ "when the listener that accepted them ran without SO_REUSEADDR.";
+			}
+			return expire + "or set responder.reuse-address=true, which binds over them if the listener that "
+					+ "accepted them had SO_REUSEADDR on too (the default), or " + anotherPort;
+		}
+		return "Free port %d (ss -tanp 'sport = :%d' shows what holds it), or %s".formatted(port, port, anotherPort);
+	}
+
+	private static String sockets(long count, String kind) {
+		return count + " " + kind + ((count == 1) ? "socket" : "sockets");
+	}
+
+}

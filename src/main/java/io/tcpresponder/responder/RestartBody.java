@@ -1,0 +1,88 @@
+package io.tcpresponder.responder;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A restart's JSON body, read strictly, for what Actuator's binding would drop or guess: Actuator binds the fields it
+ * knows and ignores the rest, keeps the last of duplicate keys, and hands every value over as text, so that
+ * {@code "32"} would pass for {@code 32}. The values' ranges are checked by {@link RestartRequest}.
+ */
+final class RestartBody {
+
+	/**
+	 * Far more than any restart body needs. A longer one is refused unread when its length is announced, and after at
+	 * most this many bytes (and one) when it comes in chunks.
+	 */
+	static final int MAX_BYTES = 4096;
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private RestartBody() {
+	}
+
+	/**
+	 * Checks that the body is one JSON object whose members are known fields, each given once, with a single value of
+	 * the field's JSON type. Duplicate keys are found here rather than by Jackson's
+	 * {@code STRICT_DUPLICATE_DETECTION}, whose error is a parse error that does not name the field.
+	 * @param body the body, not empty
+	 * @throws RestartRequest.RefusedException naming the problem, and its field where there is one
+	 */
+	static void check(byte[] body) {
+		Map<String, JsonNode> fields = new LinkedHashMap<>();
+		try (JsonParser parser = json.createParser(body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new RestartRequest.RefusedException(null,
+						"The body must be a JSON object such as {\"reuseAddress\": false}, or no body at all");
+			}
+			for (String name; (name = parser.nextName()) != null;) {
+				parser.nextToken();
+				if (fields.put(name, parser.readValueAsTree()) != null) {
+					throw new RestartRequest.RefusedException(name,
+							"field \"" + name + "\" is given more than once");
+				}
+			}
+			if (parser.nextToken() != null) {
+				throw new RestartRequest.RefusedException(null,
+						"The body is not a JSON document: more follows the object");
+			}
+		}
+		catch (JacksonException ex) {
+			throw new RestartRequest.RefusedException(null,
+					"The body is not a JSON document: " + ex.getOriginalMessage());
+		}
+		fields.forEach(RestartBody::checkField);
+	}
+
+	private static void checkField(String name, JsonNode value) {
+		if (!RestartRequest.FIELDS.contains(name)) {
+			throw new RestartRequest.RefusedException(name,
+					"unknown field \"" + name + "\"; a restart takes " + String.join(", ", RestartRequest.FIELDS));
+		}
+		if (value.isContainer()) {
+			throw new RestartRequest.RefusedException(name, name + " must be a single value, got " + value);
+		}
+		String expected = RestartRequest.JSON_TYPES.get(name);
+		if (!expected.equals(jsonType(value))) {
+			throw new RestartRequest.RefusedException(name, name + " must be a JSON " + expected + ", got " + value);
+		}
+	}
+
+	private static String jsonType(JsonNode value) {
+		if (value.isIntegralNumber()) {
+			return "integer";
+		}
+		if (value.isBoolean()) {
+			return "boolean";
+		}
+		return value.isString() ? "string" : value.getNodeType().name().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,142 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The socket calls the responder makes, behind one interface: a listener that accepts, the connections it accepts,
+ * and the readiness of connections whose line or close takes longer than one write. {@link TcpResponder} and
+ * {@link PendingConnections} see nothing else; {@link TransportChoice} says which transports there are.
+ */
+interface Transport {
+
+	/**
+	 * The transport's name as configuration writes it ({@code responder.transport}).
+	 * @return the name, such as {@code native}
+	 */
+	String name();
+
+	/**
+	 * Opens a socket, sets SO_REUSEADDR (always explicitly) and SO_REUSEPORT (when asked), binds and listens.
+	 * @param settings the address, port, options and backlog
+	 * @return the bound listener
+	 * @throws IOException if a call fails; {@link KernelError#of(Throwable)} tells which and why
+	 */
+	Listener listen(ListenerSettings settings) throws IOException;
+
+	/**
+	 * Opens what waits for connections to become writable or readable, for one thread.
+	 * @return the readiness of connections
+	 * @throws IOException if it cannot be opened
+	 */
+	Readiness readiness() throws IOException;
+
+	/**
+	 * A bound, listening socket.
+	 */
+	interface Listener {
+
+		/**
+		 * The port the listener is bound to.
+		 * @return the port
+		 */
+		int port();
+
+		/**
+		 * Waits for the next connection.
+		 * @return the connection, or {@code null} once the listener is shut down
+		 * @throws IOException if accepting failed; the listener can still accept
+		 */
+		@Nullable Connection accept() throws IOException;
+
+		/**
+		 * Stops accepting: new connections are refused (or, with SO_REUSEPORT, go to the sibling listeners), and a
+		 * thread waiting in {@link #accept()} returns {@code null}.
+		 */
+		void shutdown();
+
+		/**
+		 * Releases the socket, once no thread can be in {@link #accept()}.
+		 */
+		void close();
+
+	}
+
+	/**
+	 * An accepted connection.
+	 */
+	interface Connection {
+
+		/**
+		 * Writes what the socket takes now of the line from the given offset, without waiting for buffer space. A line
+		 * up to {@link TcpResponder#INLINE_WRITE_LIMIT} goes out whole on a new connection.
+		 * @param line the line
+		 * @param offset where to start
+		 * @return the bytes written, 0 when the socket takes nothing now
+		 * @throws IOException if the write fails
+		 */
+		int write(Line line, int offset) throws IOException;
+
+		/**
+		 * Closes the connection, sending what is buffered and then the end of stream.
+		 */
+		void close();
+
+		/**
+		 * Resets the connection: SO_LINGER 0, then close, so that the client sees a reset rather than an end of stream
+		 * after part of the line.
+		 */
+		void abort();
+
+	}
+
+	/**
+	 * Waits, on one thread, until connections can be written to or read from. Not thread-safe but for
+	 * {@link #wakeup()}.
+	 */
+	interface Readiness extends AutoCloseable {
+
+		/**
+		 * Starts or changes the watch on a connection, until it is forgotten.
+		 * @param connection the connection
+		 * @param writable whether to wait until it can be written to, or else until it can be read from
+		 * @param attachment what {@link #await} reports when the connection is ready
+		 * @throws IOException if the connection cannot be watched
+		 */
+		void watch(Connection connection, boolean writable, Object attachment) throws IOException;
+
+		/**
+		 * Stops watching a connection, before it is closed.
+		 * @param connection the connection
+		 */
+		void forget(Connection connection);
+
+		/**
+		 * Waits until a watched connection is ready, the time is up, or {@link #wakeup()} is called.
+		 * @param timeoutMillis how long to wait at most; 0 to report only what is ready now
+		 * @param ready told the attachment of each connection that is ready
+		 * @throws IOException if waiting failed
+		 */
+		void await(long timeoutMillis, Consumer<Object> ready) throws IOException;
+
+		/**
+		 * Makes the thread in {@link #await} return soon, or the next call return at once. Any thread may call it.
+		 */
+		void wakeup();
+
+		/**
+		 * Reads and discards what the client sent, as far as it is there now.
+		 * @param connection a watched connection
+		 * @return whether the client closed its side (end of stream)
+		 * @throws IOException if reading fails
+		 */
+		boolean discardInput(Connection connection) throws IOException;
+
+		@Override
+		void close();
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.tcpresponder.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged executable jar as {@code java -jar} runs it (after {@code package}, by maven-failsafe-plugin): its
+ * manifest enables native access, so the responder runs on the native transport without the JVM's warning.
+ */
+class ExecutableJarIT {
+
+	@TempDir
+	Path dir;
+
+	private Process process;
+
+	@AfterEach
+	void kill() throws InterruptedException {
+		if (this.process != null && this.process.isAlive()) {
+			this.process.destroyForcibly();
+			this.process.waitFor(30, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void theJarEnablesNativeAccessAndStartsWithoutARestrictedMethodWarning() throws Exception {
+		Path jar = executableJar();
+		try (JarFile file = new JarFile(jar.toFile())) {
+			assertThat(file.getManifest().getMainAttributes().getValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
+		}
+		Path out = this.dir.resolve("stdout.txt");
+		Path err = this.dir.resolve("stderr.txt");
+		this.process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+				jar.toString(), "--server.port=0", "--responder.port=0")
+			.redirectOutput(out.toFile())
+			.redirectError(err.toFile())
+			.start();
+		String transport = "linux".equals(System.getProperty("os.name").toLowerCase(Locale.ROOT)) ? "native" : "nio";
+		await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+			assertThat(this.process.isAlive()).as(() -> read(out) + read(err)).isTrue();
+			assertThat(read(out)).contains("Started TcpResponderApplication");
+		});
+		assertThat(read(out)).contains("TCP responder listening on").contains(", " + transport + " transport)");
+		this.process.destroy();
+		assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(read(err)).as("standard error").doesNotContain("restricted method").doesNotContain("WARNING");
+	}
+
+	private static Path executableJar() throws IOException {
+		try (Stream<Path> files = Files.list(Repository.ROOT.resolve("target"))) {
+			return files.filter((file) -> file.getFileName().toString().matches("tcp-responder-.*\\.jar"))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("No executable jar in target/: run mvn verify"));
+		}
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * A responder alone in a process of its own, without Spring, for tests that watch a process from outside (strace):
+ * prints {@code port N} once listening, serves until its standard input ends, then prints its counts and exits.
+ *
+ * <p>
+ * Arguments: the transport ({@code auto}, {@code native} or {@code nio}).
+ */
+final class ResponderProcess {
+
+	private ResponderProcess() {
+	}
+
+	public static void main(String[] args) throws IOException {
+		Transport transport = TransportChoice.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)).load();
+		TcpResponder responder = new TcpResponder(transport, new ListenerSettings(null, 0, true, false, 1024),
+				"I sent sth to client!\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(10), Duration.ofSeconds(5));
+		responder.start();
+		System.out.println("transport " + transport.name());
+		System.out.println("port " + responder.settings().port());
+		System.out.flush();
+		while (System.in.read() != -1) {
+			// until the parent closes our standard input
+		}
+		responder.stop(Duration.ofSeconds(5));
+		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+		System.out.println("accepted " + counts.accepted() + " completed " + counts.completed() + " failed "
+				+ counts.failed());
+	}
+
+}

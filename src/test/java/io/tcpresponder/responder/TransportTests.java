@@ -1,0 +1,358 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.tcpresponder.kernel.Sysctl;
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Load;
+import io.tcpresponder.support.ProcessResources;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The responder on each transport, against real sockets on loopback, with the kernel as witness: what a client
+ * receives, where TIME_WAIT lands, what the kernel said when a bind fails, and the counts.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(names = { "NATIVE", "NIO" })
+class TransportTests {
+
+	private static final String LINE = "I sent sth to client!\n";
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@Parameter
+	TransportChoice choice;
+
+	private final List<TcpResponder> responders = new ArrayList<>();
+
+	private final ExecutorService clients = Executors.newFixedThreadPool(16);
+
+	private Transport transport;
+
+	@BeforeEach
+	void load() {
+		this.transport = Transports.load(this.choice);
+	}
+
+	@AfterEach
+	void stop() {
+		this.clients.shutdownNow();
+		this.responders.forEach((responder) -> responder.stop(Duration.ofSeconds(1)));
+	}
+
+	@Test
+	void serverFirstWritesTheLineClosesFirstAndLeavesTimeWaitOnTheServersPort() {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(settings(true), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		int port = responder.settings().port();
+		for (int i = 0; i < 20; i++) {
+			assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		}
+		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= 20);
+		assertThat(KernelSockets.countToPort("time-wait", port)).as("clients' TIME_WAIT").isZero();
+		awaitEnded(responder, 20);
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0));
+		assertThat(responder.counts().bytesWritten()).isEqualTo(20L * LINE.length());
+	}
+
+	@Test
+	void clientFirstWaitsForTheClientsCloseAndLeavesTheServersPortClean() {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(settings(true), LINE, CloseMode.CLIENT_FIRST, Duration.ofSeconds(5));
+		int port = responder.settings().port();
+		for (int i = 0; i < 20; i++) {
+			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
+		}
+		await().atMost(WAIT).until(() -> responder.counts().completed() == 20);
+		// At least one: on loopback a later connect may take over the 4-tuple of a client's TIME_WAIT socket.
+		await().atMost(WAIT).until(() -> KernelSockets.countToPort("time-wait", port) >= 1);
+		assertThat(KernelSockets.count("time-wait", port)).as("server's TIME_WAIT").isZero();
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0));
+		assertThat(responder.counts().clientCloseTimeouts()).isZero();
+	}
+
+	@Test
+	void clientFirstClosesWhenTheClientDoesNotCloseInTime() throws IOException {
+		TcpResponder responder = start(settings(true), LINE, CloseMode.CLIENT_FIRST, Duration.ofMillis(300));
+		try (Socket lingering = Clients.connect(responder.settings().port())) {
+			assertThat(Clients.readLine(lingering)).isEqualTo(LINE);
+			assertThat(Clients.readToEnd(lingering)).as("end of stream once the server gives up").isEmpty();
+		}
+		await().atMost(WAIT).until(() -> responder.counts().completed() == 1);
+		assertThat(responder.counts().clientCloseTimeouts()).isEqualTo(1);
+		assertThat(responder.counts().failed()).isZero();
+	}
+
+	@Test
+	void aLineOfSeveralMebibytesReachesAReadingClientWhole() throws Exception {
+		String line = "y".repeat(8 << 20) + "\n";
+		TcpResponder responder = start(settings(true), line, CloseMode.SERVER_FIRST, Duration.ofSeconds(20));
+		int port = responder.settings().port();
+		List<Future<String>> replies = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			replies.add(this.clients.submit(() -> Clients.fetch(port)));
+		}
+		for (Future<String> reply : replies) {
+			assertThat(reply.get()).isEqualTo(line);
+		}
+		awaitEnded(responder, 4);
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 4, 0));
+		assertThat(responder.counts().bytesWritten()).isEqualTo(4L * line.length());
+	}
+
+	@Test
+	void aClientThatNeverReadsIsResetAfterTheWriteTimeoutWhileOthersAreServed() throws Exception {
+		String line = "x".repeat(48 << 20) + "\n";
+		TcpResponder responder = start(settings(true), line, CloseMode.SERVER_FIRST, Duration.ofMillis(500));
+		int port = responder.settings().port();
+		try (Socket silent = Clients.connect(port)) {
+			await().atMost(WAIT).until(() -> responder.counts().accepted() == 1);
+			for (int i = 0; i < 3; i++) {
+				assertThat(Clients.fetch(port)).isEqualTo(line);
+			}
+			await().atMost(WAIT).until(() -> responder.counts().failed(FailureReason.TIMEOUT) == 1);
+			assertThatExceptionOfType(SocketException.class).as("a reset, never a clean end after part of the line")
+				.isThrownBy(() -> Clients.readAll(silent.getInputStream()));
+		}
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 3, 1));
+	}
+
+	@Test
+	void clientsThatResetAtOnceAreCountedAndEveryCountAddsUp() throws Exception {
+		TcpResponder responder = start(settings(true), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		int port = responder.settings().port();
+		for (int i = 0; i < 100; i++) {
+			Socket socket = Clients.connect(port);
+			socket.setSoLinger(true, 0);
+			socket.close();
+			assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		}
+		awaitEnded(responder, 200);
+		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+		assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed() + counts.active());
+		assertThat(counts.completed()).isGreaterThanOrEqualTo(100);
+		assertThat(responder.counts().failed(FailureReason.ERROR)).isZero();
+	}
+
+	@Test
+	void restartOverTimeWaitWithoutReuseAddressFailsWithTheKernelsError() {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(settings(true), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		int port = serveAndAwaitTimeWait(responder, 20);
+		assertThat(responder.restart((settings) -> settings.withReuseAddress(false))).isFalse();
+		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
+		assertThat(responder.status().lastError())
+			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
+		assertThat(KernelSockets.count("time-wait", port)).isPositive();
+		// The TIME_WAIT sockets were left by a listener with the option on: turning it on again binds over them.
+		assertThat(responder.restart((settings) -> settings.withReuseAddress(true))).isTrue();
+		assertThat(responder.status().lastError()).isNull();
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+	}
+
+	@Test
+	void timeWaitLeftByAListenerWithReuseAddressOffBlocksEvenAListenerWithItOn() {
+		KernelSockets.assumeAvailable();
+		TcpResponder responder = start(settings(false), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		int port = serveAndAwaitTimeWait(responder, 20);
+		assertThat(responder.restart((settings) -> settings.withReuseAddress(true))).isFalse();
+		assertThat(responder.status().lastError())
+			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
+		assertThat(KernelSockets.count("time-wait", port)).isPositive();
+	}
+
+	@Test
+	void aPortHeldByAnotherSocketFailsWithTheKernelsErrorThenBindsOnceFree() throws IOException {
+		ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		int port = holder.getLocalPort();
+		TcpResponder responder = responder(new ListenerSettings(null, port, true, false, 32), LINE,
+				CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
+			.withMessage("Unable to start the TCP responder on :: port " + port + ": EADDRINUSE (Address already in use)");
+		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
+		assertThat(responder.status().lastError())
+			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
+		holder.close();
+		assertThat(responder.restart((settings) -> settings)).isTrue();
+		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+	}
+
+	@Test
+	void restartsUnderLoadGiveEveryClientTheWholeLineOrNothing() {
+		TcpResponder responder = start(new ListenerSettings(null, 0, true, false, 1024), LINE, CloseMode.SERVER_FIRST,
+				Duration.ofSeconds(5));
+		Load.Outcomes outcomes;
+		try (Load load = Load.start(responder.settings().port(), LINE, 16, Clients.TIMEOUT_MILLIS)) {
+			for (int i = 0; i < 5; i++) {
+				long before = responder.counts().completed();
+				await().atMost(WAIT).until(() -> responder.counts().completed() >= before + 200);
+				assertThat(responder.restart((settings) -> settings)).isTrue();
+			}
+			outcomes = load.stop();
+		}
+		assertThat(outcomes.partial()).as("partial lines").isZero();
+		assertThat(outcomes.whole()).isPositive();
+		awaitAllEnded(responder);
+		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+		assertThat(counts.completed()).isEqualTo(outcomes.whole());
+		assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed());
+	}
+
+	@Test
+	void handoversUnderLoadLoseNothingWhereTheKernelMigratesRequests() {
+		TcpResponder responder = start(new ListenerSettings(null, 0, true, true, 1024), LINE, CloseMode.SERVER_FIRST,
+				Duration.ofSeconds(5));
+		int port = responder.settings().port();
+		Load.Outcomes outcomes;
+		try (Load load = Load.start(port, LINE, 16, Clients.TIMEOUT_MILLIS)) {
+			for (int i = 0; i < 5; i++) {
+				long before = responder.counts().completed();
+				await().atMost(WAIT).until(() -> responder.counts().completed() >= before + 200);
+				assertThat(responder.handOver((settings) -> settings)).isTrue();
+			}
+			outcomes = load.stop();
+		}
+		assertThat(outcomes.partial()).as("partial lines").isZero();
+		OptionalLong migrate = Sysctl.read("net.ipv4.tcp_migrate_req");
+		if (migrate.isPresent() && migrate.getAsLong() == 1) {
+			assertThat(outcomes.nothing()).as("refused or reset connections").isZero();
+		}
+		assertThat(responder.settings().port()).isEqualTo(port);
+		assertThat(responder.counts().restarts(true)).isEqualTo(5);
+		awaitAllEnded(responder);
+		assertThat(responder.counts().completed()).isEqualTo(outcomes.whole());
+	}
+
+	@Test
+	void theWildcardAddressServesIpv4AndIpv6Clients() throws IOException {
+		TcpResponder responder = start(settings(true), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		int port = responder.settings().port();
+		assertThat(fetch(InetAddress.getByName("127.0.0.1"), port)).isEqualTo(LINE);
+		InetAddress ipv6Loopback = InetAddress.getByName("::1");
+		if (hasAddress(ipv6Loopback)) {
+			assertThat(fetch(ipv6Loopback, port)).isEqualTo(LINE);
+		}
+	}
+
+	@Test
+	void anIpv4AddressIsListenedOnAlone() throws IOException {
+		KernelSockets.assumeAvailable();
+		InetAddress loopback = InetAddress.getByName("127.0.0.1");
+		TcpResponder responder = start(new ListenerSettings(loopback, 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
+				Duration.ofSeconds(5));
+		int port = responder.settings().port();
+		assertThat(fetch(loopback, port)).isEqualTo(LINE);
+		assertThat(KernelSockets.count("listening", port)).isEqualTo(1);
+		InetAddress ipv6Loopback = InetAddress.getByName("::1");
+		if (hasAddress(ipv6Loopback)) {
+			assertThatExceptionOfType(IOException.class).as("not listening on ::1")
+				.isThrownBy(() -> fetch(ipv6Loopback, port));
+		}
+	}
+
+	@Test
+	void stopLeavesNoSocketOrThreadBehind() {
+		ProcessResources.assumeAvailable();
+		Map<Integer, String> before = ProcessResources.openFileDescriptorTargets();
+		long threads = ProcessResources.responderThreads();
+		TcpResponder responder = start(settings(true), LINE, CloseMode.CLIENT_FIRST, Duration.ofSeconds(5));
+		int port = responder.settings().port();
+		for (int i = 0; i < 10; i++) {
+			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
+			assertThat(responder.restart((settings) -> settings)).isTrue();
+		}
+		responder.stop(Duration.ofSeconds(5));
+		assertThat(ProcessResources.openedSince(before)).isEmpty();
+		assertThat(ProcessResources.responderThreads()).isEqualTo(threads);
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(10, 0, 10, 0));
+	}
+
+	@Test
+	void theResponderSaysWhichTransportItRunsOn() {
+		TcpResponder responder = start(settings(true), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
+		assertThat(responder.transport().name()).isEqualTo(this.choice.value());
+	}
+
+	private static ListenerSettings settings(boolean reuseAddress) {
+		return new ListenerSettings(null, 0, reuseAddress, false, 32);
+	}
+
+	private TcpResponder start(ListenerSettings settings, String line, CloseMode closeMode, Duration timeout) {
+		TcpResponder responder = responder(settings, line, closeMode, timeout);
+		responder.start();
+		return responder;
+	}
+
+	/**
+	 * A responder whose write timeout and client close timeout are both the given one.
+	 */
+	private TcpResponder responder(ListenerSettings settings, String line, CloseMode closeMode, Duration timeout) {
+		TcpResponder responder = new TcpResponder(this.transport, settings, line, closeMode, timeout, timeout);
+		this.responders.add(responder);
+		return responder;
+	}
+
+	private static int serveAndAwaitTimeWait(TcpResponder responder, int clients) {
+		int port = responder.settings().port();
+		for (int i = 0; i < clients; i++) {
+			assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		}
+		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= clients);
+		return port;
+	}
+
+	private static void awaitEnded(TcpResponder responder, long accepted) {
+		await().atMost(WAIT).untilAsserted(() -> {
+			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+			assertThat(counts.accepted()).isEqualTo(accepted);
+			assertThat(counts.active()).isZero();
+		});
+	}
+
+	private static void awaitAllEnded(TcpResponder responder) {
+		await().atMost(WAIT).until(() -> responder.counts().snapshot().active() == 0);
+	}
+
+	private static String fetch(InetAddress address, int port) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(address, port), Clients.TIMEOUT_MILLIS);
+			socket.setSoTimeout(Clients.TIMEOUT_MILLIS);
+			return new String(Clients.readAll(socket.getInputStream()).toByteArray(), StandardCharsets.UTF_8);
+		}
+	}
+
+	private static boolean hasAddress(InetAddress address) {
+		try (ServerSocket probe = new ServerSocket(0, 1, address)) {
+			return address instanceof Inet6Address;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}
