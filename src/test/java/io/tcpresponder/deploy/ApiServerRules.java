@@ -160,10 +160,11 @@ final class ApiServerRules {
 
 	private void pod(String where, Pod pod) {
 		podSpec(where + " spec", pod.getSpec());
+		Map<String, String> labels = (pod.getMetadata().getLabels() != null) ? pod.getMetadata().getLabels() : Map.of();
 		for (Service service : ofType(Service.class)) {
 			Map<String, String> selector = service.getSpec().getSelector();
-			require(selector == null || !pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()),
-					where, "is selected by Service " + service.getMetadata().getName());
+			require(selector == null || !labels.entrySet().containsAll(selector.entrySet()), where,
+					"is selected by Service " + service.getMetadata().getName());
 		}
 	}
 
