@@ -5,17 +5,25 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 
 /**
- * Runs Helm's own lint and template code on the chart, through helm-java.
+ * Runs Helm's own lint, template and install (dry run) code on the chart, through helm-java.
+ * <p>
+ * helm-java's library carries Helm's built-in default Kubernetes version, v1.20.0 (the helm command is built with
+ * its client-go's version instead), below the chart's kubeVersion, so it renders a copy of the chart whose
+ * Chart.yaml has no kubeVersion; {@code ChartMetadataTest} checks kubeVersion itself.
  */
 final class Chart {
 
@@ -24,6 +32,14 @@ final class Chart {
 	static final String NAMESPACE = "responders";
 
 	static final String FULLNAME = RELEASE + "-tcp-responder";
+
+	private static final Path RENDERABLE = renderableCopy(false);
+
+	/** The same, with the `helm test` pod as a plain object (helm template leaves hooks out). */
+	private static final Path RENDERABLE_WITH_TEST_POD = renderableCopy(true);
+
+	/** Renders of the repository's values files, shared by every test class: each set is rendered once. */
+	private static final Map<List<Object>, Rendered> renders = new ConcurrentHashMap<>();
 
 	private Chart() {
 	}
@@ -43,12 +59,23 @@ final class Chart {
 	}
 
 	/**
-	 * {@code helm template} of the chart with the given values files (later ones win).
+	 * {@code helm template} of the chart with the given values files (later ones win), rendered once per set.
 	 * @param valuesFiles values files
 	 * @return the rendered manifests, without hooks
 	 */
 	static Rendered template(Path... valuesFiles) {
-		return templateChart(Repository.CHART, valuesFiles);
+		return renders.computeIfAbsent(List.of(false, List.of(valuesFiles)),
+				(key) -> templateChart(RENDERABLE, valuesFiles));
+	}
+
+	/**
+	 * {@code helm template} with the `helm test` pod among the manifests, rendered once per set.
+	 * @param valuesFiles values files
+	 * @return the rendered manifests, the test pod included
+	 */
+	static Rendered templateWithTestPod(Path... valuesFiles) {
+		return renders.computeIfAbsent(List.of(true, List.of(valuesFiles)),
+				(key) -> templateChart(RENDERABLE_WITH_TEST_POD, valuesFiles));
 	}
 
 	static Rendered templateChart(Path chart, Path... valuesFiles) {
@@ -67,7 +94,29 @@ final class Chart {
 	 * @return the rendered manifests
 	 */
 	static Rendered templateWith(Path workDir, String valuesYaml) {
-		return template(writeValues(workDir, valuesYaml));
+		return templateChart(RENDERABLE, writeValues(workDir, valuesYaml));
+	}
+
+	/**
+	 * The NOTES Helm prints after an install, from {@code helm install --dry-run} without a cluster.
+	 * @param valuesFiles values files
+	 * @return the rendered NOTES.txt
+	 */
+	static String notes(Path... valuesFiles) {
+		InstallCommand command = new Helm(RENDERABLE).install()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.dryRun()
+			.clientOnly();
+		for (Path valuesFile : valuesFiles) {
+			command = command.withValuesFile(valuesFile);
+		}
+		String output = command.call().getOutput();
+		int notes = output.indexOf("NOTES:\n");
+		if (notes < 0) {
+			throw new AssertionError("no NOTES in:\n" + output);
+		}
+		return output.substring(notes + "NOTES:\n".length());
 	}
 
 	static Path writeValues(Path workDir, String valuesYaml) {
@@ -91,7 +140,7 @@ final class Chart {
 	static LintResult lintStrict(Path workDir, Path valuesFile) {
 		Path chart = Repository.CHART;
 		if (valuesFile != null) {
-			chart = copy(workDir);
+			chart = copy(Repository.CHART, workDir.resolve("tcp-responder"));
 			Map<String, Object> merged = Repository.merge(defaultValues(), Repository.yaml(valuesFile));
 			write(chart.resolve("values.yaml"), Repository.dump(merged));
 		}
@@ -99,20 +148,43 @@ final class Chart {
 	}
 
 	/**
-	 * Copy of the chart in {@code workDir}/tcp-responder.
-	 * @param workDir the directory to copy into
+	 * A renderable copy of the chart (see the class comment) in a directory removed when the JVM exits.
+	 * @param testPodAsObject whether the `helm test` pod loses its hook annotations, so that helm template renders it
 	 * @return the copy's path
 	 */
-	static Path copy(Path workDir) {
-		Path target = workDir.resolve("tcp-responder");
-		try (Stream<Path> files = Files.walk(Repository.CHART)) {
-			for (Path source : files.toList()) {
-				Path destination = target.resolve(Repository.CHART.relativize(source).toString());
-				if (Files.isDirectory(source)) {
+	private static Path renderableCopy(boolean testPodAsObject) {
+		try {
+			Path directory = Files.createTempDirectory("chart-");
+			Path chart = copy(Repository.CHART, directory.resolve("tcp-responder"));
+			Path chartYaml = chart.resolve("Chart.yaml");
+			write(chartYaml, withoutLines(Repository.read(chartYaml), "kubeVersion:"));
+			if (testPodAsObject) {
+				Path testPod = chart.resolve("templates/tests/test-connection.yaml");
+				write(testPod, withoutLines(Repository.read(testPod), "\"helm.sh/hook"));
+			}
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(directory)));
+			return chart;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String withoutLines(String text, String start) {
+		List<String> kept = new ArrayList<>();
+		text.lines().filter((line) -> !line.strip().startsWith(start)).forEach(kept::add);
+		return String.join("\n", kept) + "\n";
+	}
+
+	private static Path copy(Path source, Path target) {
+		try (Stream<Path> files = Files.walk(source)) {
+			for (Path file : files.toList()) {
+				Path destination = target.resolve(source.relativize(file).toString());
+				if (Files.isDirectory(file)) {
 					Files.createDirectories(destination);
 				}
 				else {
-					Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING);
+					Files.copy(file, destination, StandardCopyOption.REPLACE_EXISTING);
 				}
 			}
 		}
@@ -120,6 +192,15 @@ final class Chart {
 			throw new UncheckedIOException(ex);
 		}
 		return target;
+	}
+
+	private static void delete(Path directory) {
+		try (Stream<Path> files = Files.walk(directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+		catch (IOException ex) {
+			// a temporary directory left behind
+		}
 	}
 
 	static void write(Path file, String text) {
@@ -154,21 +235,32 @@ final class Chart {
 				.orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in:\n" + this.text));
 		}
 
+		/** The release's one Deployment. */
 		Map<String, Object> deployment() {
-			return get("Deployment", FULLNAME);
+			List<Map<String, Object>> deployments = ofKind("Deployment");
+			if (deployments.size() != 1) {
+				throw new AssertionError(deployments.size() + " Deployments in:\n" + this.text);
+			}
+			return deployments.get(0);
+		}
+
+		/** The full name the chart gave this release's objects: the Deployment's name. */
+		String fullname() {
+			return Repository.at(deployment(), "metadata.name");
 		}
 
 		Map<String, Object> container() {
 			return Repository.at(deployment(), "spec.template.spec.containers[0]");
 		}
 
+		/** The Service of the release (not the headless one). */
 		Map<String, Object> service() {
-			return get("Service", FULLNAME);
+			return get("Service", fullname());
 		}
 
 		/** The application.yml the ConfigMap carries, parsed. */
 		Map<String, Object> applicationConfig() {
-			Map<String, Object> data = Repository.at(get("ConfigMap", FULLNAME), "data");
+			Map<String, Object> data = Repository.at(get("ConfigMap", fullname()), "data");
 			return Repository.yamlString((String) data.get("application.yml"));
 		}
 

@@ -22,6 +22,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static io.tcpresponder.deploy.Repository.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * docker-compose.yml, the Prometheus scrape configuration and the Grafana provisioning it mounts.
@@ -29,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ComposeTest {
 
 	private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z0-9_]+):-(.*)}", Pattern.DOTALL);
+
+	private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Z0-9_]+)(?:(:-|:\\?)([^}]*))?}");
 
 	/** Helm value (under responder) for each responder.* property the compose file sets. */
 	private static final Map<String, String> HELM_VALUE_OF_PROPERTY = Map.ofEntries(Map.entry("responder.backlog", "backlog"),
@@ -144,15 +147,150 @@ class ComposeTest {
 		assertThat(target[1]).isEqualTo("8080");
 
 		List<String> volumes = at(this.compose, "services.prometheus.volumes");
-		assertThat(volumes).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+		assertThat(volumes).contains("./deploy/prometheus:/etc/prometheus:ro");
+		assertThat((List<String>) at(this.compose, "services.prometheus.command"))
+			.contains("--config.file=/etc/prometheus/prometheus.yml");
 	}
 
+	/** promtool checks the configuration and the rule files it loads, found as Prometheus finds them. */
 	@Test
-	void promtoolAcceptsThePrometheusConfig() throws IOException, InterruptedException {
+	void promtoolAcceptsThePrometheusConfigAndItsRules() throws IOException, InterruptedException {
 		Promtool.assumeInstalled();
 		Promtool.Result result = Promtool.run("check", "config", Repository.PROMETHEUS_CONFIG.toString());
 		assertThat(result.exitCode()).as("promtool check config:\n%s", result.output()).isZero();
-		assertThat(result.output()).contains("SUCCESS");
+		assertThat(result.output()).contains("SUCCESS: 1 rule files found")
+			.contains("Checking " + Repository.PROMETHEUS_RULES)
+			.containsPattern("SUCCESS: [1-9][0-9]* rules found");
+	}
+
+	/** Prometheus reads its rule files relative to its configuration, in the directory compose mounts. */
+	@Test
+	void prometheusLoadsTheChartsAlertRules() {
+		Map<String, Object> config = Repository.yaml(Repository.PROMETHEUS_CONFIG);
+		assertThat((List<String>) config.get("rule_files")).singleElement()
+			.satisfies((file) -> assertThat(Repository.PROMETHEUS_CONFIG.resolveSibling(file))
+				.isEqualTo(Repository.PROMETHEUS_RULES));
+	}
+
+	/** Every port is published on 127.0.0.1 unless PUBLISH_ADDRESS opens it. */
+	@Test
+	void portsArePublishedOnLoopbackUnlessOpened() {
+		Map<String, Map<String, Object>> services = at(this.compose, "services");
+		services.forEach((name, service) -> {
+			List<String> ports = (List<String>) service.get("ports");
+			assertThat(ports).as("ports of %s", name).isNotEmpty();
+			for (String port : ports) {
+				assertThat(interpolate(port, Map.of())).as("%s port %s", name, port).startsWith("127.0.0.1:");
+				assertThat(interpolate(port, Map.of("PUBLISH_ADDRESS", "0.0.0.0"))).startsWith("0.0.0.0:");
+				assertThat(interpolate(port, Map.of()).split(":")).hasSize(3);
+			}
+		});
+	}
+
+	/** Grafana's admin password comes from the environment: without it Compose refuses to start. */
+	@Test
+	void grafanaAdminPasswordComesFromTheEnvironment() {
+		String password = String.valueOf((Object) at(this.compose, "services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD"));
+		assertThat(interpolate(password, Map.of("GRAFANA_ADMIN_PASSWORD", "s3cret"))).isEqualTo("s3cret");
+		assertThatThrownBy(() -> interpolate(password, Map.of()))
+			.hasMessageContaining("set GRAFANA_ADMIN_PASSWORD in the shell or in .env");
+		assertThatThrownBy(() -> interpolate(password, Map.of("GRAFANA_ADMIN_PASSWORD", ""))).as("empty is unset")
+			.isInstanceOf(IllegalStateException.class);
+		assertThat(Repository.read(Repository.ROOT.resolve(".gitignore")).lines()).contains(".env");
+	}
+
+	/** The responder gets the chart's memory request and limit, so the JVM sizes its heap from them. */
+	@Test
+	void responderMemoryIsTheChartsLimit() {
+		Map<String, Object> responder = at(this.compose, "services.responder");
+		Map<String, Object> resources = at(Chart.defaultValues(), "resources");
+		assertThat(composeBytes((String) responder.get("mem_limit")))
+			.isEqualTo(kubernetesBytes(at(resources, "limits.memory")));
+		assertThat(composeBytes((String) responder.get("mem_reservation")))
+			.isEqualTo(kubernetesBytes(at(resources, "requests.memory")));
+	}
+
+	@Test
+	void prometheusAndGrafanaHaveHealthchecks() {
+		assertThat(String.join(" ", (List<String>) at(this.compose, "services.prometheus.healthcheck.test")))
+			.isEqualTo("CMD wget -q -O /dev/null http://127.0.0.1:9090/-/ready");
+		assertThat(String.join(" ", (List<String>) at(this.compose, "services.grafana.healthcheck.test")))
+			.isEqualTo("CMD wget -q -O /dev/null http://127.0.0.1:3000/api/health");
+		assertThat((Object) at(this.compose, "services.grafana.depends_on.prometheus.condition"))
+			.isEqualTo("service_healthy");
+		// started, not healthy: Prometheus must also scrape and alert on a responder that is not ready
+		assertThat((Object) at(this.compose, "services.prometheus.depends_on.responder.condition"))
+			.isEqualTo("service_started");
+		for (String service : List.of("responder", "prometheus", "grafana")) {
+			Map<String, Object> healthcheck = at(this.compose, "services." + service + ".healthcheck");
+			assertThat(healthcheck).as(service).containsKeys("interval", "timeout", "retries", "start_period");
+		}
+	}
+
+	/** Every variable docker-compose.yml reads is in docs/deploy.md's table, with its default. */
+	@Test
+	void composeVariablesAreDocumented() {
+		String docs = Repository.read(Repository.ROOT.resolve("docs/deploy.md"));
+		Matcher variable = INTERPOLATION.matcher(Repository.read(Repository.COMPOSE));
+		int count = 0;
+		while (variable.find()) {
+			count++;
+			assertThat(docs).as("docs/deploy.md documents %s", variable.group(1)).contains("`" + variable.group(1) + "`");
+			if (":-".equals(variable.group(2))) {
+				assertThat(docs).as("docs/deploy.md gives the default of %s", variable.group(1))
+					.containsPattern("\\| `" + variable.group(1) + "`[^\\n]*\\| [^\\n]*`" + Pattern.quote(variable.group(3)) + "`");
+			}
+		}
+		assertThat(count).isGreaterThan(10);
+	}
+
+	@Test
+	void readmeSaysComposeV2() {
+		String readme = Repository.read(Repository.ROOT.resolve("README.md"));
+		String deploy = readme.substring(readme.indexOf("## Deploy"));
+		assertThat(deploy).contains("Compose v2").contains("docker compose up").doesNotContain("docker-compose up");
+		assertThat(Repository.read(Repository.COMPOSE)).contains("Docker Compose v2");
+	}
+
+	/**
+	 * Compose's interpolation of ${VAR}, ${VAR:-default} and ${VAR:?error} (unset or empty counts as missing).
+	 * @param text the text
+	 * @param environment the variables set
+	 * @return the text with the variables replaced
+	 */
+	private static String interpolate(String text, Map<String, String> environment) {
+		Matcher matcher = INTERPOLATION.matcher(text);
+		StringBuilder result = new StringBuilder();
+		while (matcher.find()) {
+			String value = environment.get(matcher.group(1));
+			boolean missing = value == null || value.isEmpty();
+			if (missing && ":?".equals(matcher.group(2))) {
+				throw new IllegalStateException("required variable " + matcher.group(1) + ": " + matcher.group(3));
+			}
+			String replacement = (missing && ":-".equals(matcher.group(2))) ? matcher.group(3)
+					: (value != null) ? value : "";
+			matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+		}
+		matcher.appendTail(result);
+		return result.toString();
+	}
+
+	/** Compose's byte values: a number with b, k, m or g (binary multiples). */
+	private static long composeBytes(String value) {
+		Matcher matcher = Pattern.compile("([0-9]+)([bkmg]?)").matcher(value.toLowerCase(java.util.Locale.ROOT));
+		assertThat(matcher.matches()).as("compose byte value %s", value).isTrue();
+		long number = Long.parseLong(matcher.group(1));
+		return switch (matcher.group(2)) {
+			case "k" -> number << 10;
+			case "m" -> number << 20;
+			case "g" -> number << 30;
+			default -> number;
+		};
+	}
+
+	private static long kubernetesBytes(String quantity) {
+		return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(new io.fabric8.kubernetes.api.model.Quantity(quantity))
+			.longValueExact();
 	}
 
 	@Test

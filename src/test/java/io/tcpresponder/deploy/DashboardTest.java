@@ -4,15 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import io.tcpresponder.support.Actuator;
-import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,10 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "responder.port=0")
 class DashboardTest {
-
-	private static final Pattern TYPE_LINE = Pattern.compile("(?m)^# TYPE (\\S+) ");
-
-	private static final Pattern METRIC = Pattern.compile("\\bresponder_[a-z_]+\\b");
 
 	@SuppressWarnings("unchecked")
 	private final Map<String, Object> dashboard = JsonMapper.builder()
@@ -75,20 +66,11 @@ class DashboardTest {
 	 */
 	@Test
 	void expressionsUseMetricsTheServiceExports() {
-		Actuator actuator = new Actuator(this.httpPort);
-		assertThat(Clients.fetch(actuator.responder().get("port").asInt())).isNotEmpty();
-		Set<String> exported = new HashSet<>();
-		Matcher type = TYPE_LINE.matcher(actuator.get("/actuator/prometheus").body());
-		while (type.find()) {
-			exported.add(type.group(1));
-		}
+		Set<String> exported = ExportedMetrics.of(this.httpPort);
 		assertThat(exported).contains("responder_tcp_sockets");
 		List<String> used = new ArrayList<>();
 		for (String expression : expressions()) {
-			Matcher matcher = METRIC.matcher(expression);
-			while (matcher.find()) {
-				used.add(matcher.group());
-			}
+			used.addAll(ExportedMetrics.usedBy(expression));
 		}
 		assertThat(used).isNotEmpty().isSubsetOf(exported);
 	}

@@ -126,7 +126,7 @@ class HelmCredentialsTest {
 		String existing = at(values, "credentials.existingSecret");
 		String password = at(values, "credentials.password");
 		Optional<String> secretName = !existing.isEmpty() ? Optional.of(existing)
-				: !password.isEmpty() ? Optional.of(SECRET) : Optional.empty();
+				: !password.isEmpty() ? Optional.of(chartSecretName(rendered)) : Optional.empty();
 
 		Map<String, Map<String, Object>> env = env(rendered);
 		CREDENTIAL_VARIABLES.stream()
@@ -227,6 +227,15 @@ class HelmCredentialsTest {
 		String notes = Repository.read(Repository.CHART.resolve("templates/NOTES.txt"));
 		assertThat(notes).contains("curl -u").contains("-X POST").contains("Content-Type: application/json")
 			.contains("/actuator/responder/restart").contains("refused (401)").contains("read-only");
+	}
+
+	/** The Secret the chart creates: the full name, cut to leave room for its suffix within 63 characters. */
+	private static String chartSecretName(Chart.Rendered rendered) {
+		String fullname = rendered.fullname();
+		String base = fullname.substring(0, Math.min(fullname.length(), 63 - "-credentials".length()));
+		String name = (base.endsWith("-") ? base.substring(0, base.length() - 1) : base) + "-credentials";
+		assertThat(name).hasSizeLessThanOrEqualTo(63);
+		return name;
 	}
 
 	private static String credentialsChecksum(Chart.Rendered rendered) {

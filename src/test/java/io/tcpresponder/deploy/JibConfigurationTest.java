@@ -75,6 +75,52 @@ class JibConfigurationTest {
 		assertThat(text(child(aot, "properties"), "jib.skip")).isEqualTo("false");
 	}
 
+	/** docs/deploy.md says how to pin the base image by digest and how to move to a newer one. */
+	@Test
+	void pinningAndUpdatingTheBaseImageAreWrittenDown() {
+		String docs = Repository.read(Repository.ROOT.resolve("docs/deploy.md"));
+		String base = property("image.base");
+		assertThat(docs).contains("`" + base + "`")
+			.contains("To update it")
+			.contains("imagetools inspect " + base)
+			.contains(base + "@sha256:...");
+	}
+
+	@Test
+	void imagesForAmd64AndArm64() {
+		List<Element> platforms = children(child(child(configuration(), "from"), "platforms"), "platform");
+		assertThat(platforms).extracting((platform) -> text(platform, "os") + "/" + text(platform, "architecture"))
+			.containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
+	}
+
+	/** The OCI labels a registry and a scanner read: where the source is, which commit, under which licence. */
+	@Test
+	void ociLabelsNameSourceRevisionAndLicenses() {
+		Element labels = child(container(), "labels");
+		assertThat(text(labels, "org.opencontainers.image.source")).matches("https://[^$\\s]+");
+		assertThat(text(labels, "org.opencontainers.image.licenses")).isEqualTo("Apache-2.0");
+		assertThat(text(labels, "org.opencontainers.image.version")).isEqualTo("${project.version}");
+		assertThat(text(labels, "org.opencontainers.image.revision")).isEqualTo("${git.commit.id}");
+		Element gitCommitId = plugin("git-commit-id-maven-plugin");
+		assertThat(text(gitCommitId, "groupId")).isEqualTo("io.github.git-commit-id");
+		assertThat(text(child(gitCommitId, "configuration"), "generateGitPropertiesFile")).isEqualTo("false");
+		assertThat(texts(child(child(gitCommitId, "configuration"), "includeOnlyProperties"), "includeOnlyProperty"))
+			.containsExactly("^git.commit.id$");
+		assertThat(text(child(gitCommitId, "configuration"), "failOnNoGitDirectory")).as("builds without .git")
+			.isEqualTo("false");
+		assertThat(property("git.commit.id")).as("the revision of a build without .git").isEqualTo("unknown");
+	}
+
+	/** No SNAPSHOT: the chart's defaults pull the tag the documented build gives the image. */
+	@Test
+	void chartDefaultsPullTheImageTheBuildTags() {
+		String version = text(project, "version");
+		assertThat(version).doesNotContain("SNAPSHOT").matches("\\d+\\.\\d+\\.\\d+");
+		assertThat((Object) at(Chart.template().container(), "image")).isEqualTo(property("image") + ":" + version);
+		assertThat(texts(child(child(configuration(), "to"), "tags"), "tag")).contains("${project.version}");
+		assertThat(text(child(configuration(), "to"), "image")).isEqualTo("${image}");
+	}
+
 	@Test
 	void imageNameIsOverridable() {
 		assertThat(text(child(configuration(), "to"), "image")).isEqualTo("${image}");
@@ -130,6 +176,13 @@ class JibConfigurationTest {
 	@Test
 	void workingDirectoryKeepsConfigLookupExplicit() {
 		assertThat(text(container(), "workingDirectory")).isEqualTo("/app");
+	}
+
+	private static Element plugin(String artifactId) {
+		return children(child(child(project, "build"), "plugins"), "plugin").stream()
+			.filter((plugin) -> artifactId.equals(text(plugin, "artifactId")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(artifactId + " in pom.xml"));
 	}
 
 	private static Element configuration() {

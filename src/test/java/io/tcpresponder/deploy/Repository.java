@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -26,6 +27,10 @@ final class Repository {
 	static final Path COMPOSE = ROOT.resolve("docker-compose.yml");
 
 	static final Path PROMETHEUS_CONFIG = ROOT.resolve("deploy/prometheus/prometheus.yml");
+
+	static final Path PROMETHEUS_RULES = ROOT.resolve("deploy/prometheus/rules/tcp-responder.rules.yml");
+
+	static final Path PROMETHEUS_RULE_TESTS = ROOT.resolve("deploy/prometheus/rules/tcp-responder.rules.test.yml");
 
 	static final Path GRAFANA_PROVISIONING = ROOT.resolve("deploy/grafana/provisioning");
 
@@ -62,8 +67,15 @@ final class Repository {
 		return documents;
 	}
 
+	/** YAML in block style, as a person writes it. */
 	static String dump(Map<String, Object> values) {
-		return new Yaml().dump(values);
+		DumperOptions options = new DumperOptions();
+		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+		options.setIndent(2);
+		options.setIndicatorIndent(2);
+		options.setIndentWithIndicator(true);
+		options.setSplitLines(false);
+		return new Yaml(options).dump(values);
 	}
 
 	/**
