@@ -64,10 +64,10 @@ class RestartBadInputIntegrationTests {
 
 	@BeforeAll
 	static void startElsewhere() {
-		elsewhere = new SpringApplicationBuilder(TcpResponderApplication.class)
-			.properties("server.port=0", "management.server.port=0", "management.endpoints.web.base-path=/manage",
-					"management.endpoints.web.path-mapping.responder=listener", "responder.port=0")
-			.run();
+		// As arguments: default properties would lose to application.yml's server.port 8080.
+		elsewhere = new SpringApplicationBuilder(TcpResponderApplication.class).run("--server.port=0",
+				"--management.server.port=0", "--management.endpoints.web.base-path=/manage",
+				"--management.endpoints.web.path-mapping.responder=listener", "--responder.port=0");
 	}
 
 	@AfterAll
