@@ -25,7 +25,9 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * @param port TCP port to listen on; 0 picks a free port, and the bound port is then reported and kept for
  * restarts.
  * @param bindAddress local address to listen on; unset means every local address, IPv4 and IPv6 alike.
- * @param backlog length of the listen (accept) queue passed to listen(2).
+ * @param backlog length of the listen (accept) queue passed to listen(2), which caps it at net.core.somaxconn. The
+ * default is nginx's, Redis's and Node.js's: a queue much shorter than the clients in flight drops their SYNs,
+ * and each dropped SYN costs its client a second.
  * @param reuseAddress whether the listener sets SO_REUSEADDR; it is always set explicitly, since the JDK turns it on
  * by default on Linux.
  * @param reusePort whether the listener sets SO_REUSEPORT: a restart in {@code handover} mode binds the new
@@ -52,7 +54,7 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 record ResponderProperties(
 		@DefaultValue("9000") @Min(0) @Max(65535) int port,
 		@LocalAddress @Nullable InetAddress bindAddress,
-		@DefaultValue("32") @Min(1) @Max(65535) int backlog,
+		@DefaultValue("511") @Min(1) @Max(65535) int backlog,
 		@DefaultValue("true") boolean reuseAddress,
 		@DefaultValue("false") boolean reusePort,
 		@DefaultValue("I sent sth to client!\n") @NotEmpty String message,
