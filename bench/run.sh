@@ -32,10 +32,11 @@ trap cleanup EXIT
 
 [ "$build" = 1 ] && mvn -q -B -DskipTests package
 jar="$(ls target/tcp-responder-*.jar | grep -v plain | head -n 1)"
-# The image's JVM flags (pom.xml, Jib), with the memory of a 512 MiB container. The jar's manifest enables native
-# access; the image, which starts a classpath, passes --enable-native-access=ALL-UNNAMED.
-flags=(-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=5 -XX:+UseSerialGC -Xss512k
-       -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:+UseCompactObjectHeaders -XX:+ExitOnOutOfMemoryError)
+# The image's JVM flags, read from pom.xml (Jib's jvmFlags), with the memory of a 512 MiB container; without the AOT
+# cache and Spring AOT, which only the aot profile's build makes (bench/startup.py measures that launch).
+mapfile -t flags < <(sed -n 's:.*<jvmFlag>\(.*\)</jvmFlag>.*:\1:p' pom.xml | grep -v -e '^-XX:AOTCache=' -e '^-Dspring.aot.enabled=')
+[ "${#flags[@]}" -gt 0 ] || { echo "run.sh: no jvmFlag found in pom.xml" >&2; exit 1; }
+flags=(-XX:MaxRAM=512m "${flags[@]}")
 "$java" "${flags[@]}" -jar "$jar" --responder.port=$tcp_port --server.port=$http_port --responder.transport="$transport" \
   > "$work/service.log" 2>&1 &
 service=$!; pids+=("$service")
