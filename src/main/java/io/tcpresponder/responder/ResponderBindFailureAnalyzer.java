@@ -1,6 +1,7 @@
 package io.tcpresponder.responder;
 
 import java.time.Duration;
+import java.util.stream.Collectors;
 
 import io.tcpresponder.kernel.KernelTcpView;
 import io.tcpresponder.kernel.PortView;
@@ -11,7 +12,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Reports a listener that could not be bound at startup ({@code responder.fail-fast}) as Spring Boot reports a web
- * server's port in use: the address, the port and the kernel's error, and what to do, in place of a stack trace.
+ * server's port in use: each address that failed, the port and the kernel's error, and what to do, in place of a
+ * stack trace.
  * For {@code EADDRINUSE} the kernel's view of the port tells a listener of another process from TIME_WAIT sockets
  * left by an earlier one, since what helps differs.
  */
@@ -24,15 +26,18 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 	protected FailureAnalysis analyze(Throwable rootFailure, ResponderBindException cause) {
 		ListenerSettings settings = cause.getSettings();
 		KernelError error = cause.getError();
-		StringBuilder description = new StringBuilder("The TCP responder could not listen on %s port %d: %s (%s)."
-			.formatted(settings.addressText(), settings.port(), error.code(), error.message()));
+		StringBuilder description = new StringBuilder(cause.getFailures()
+			.stream()
+			.map((failure) -> "%s port %d: %s (%s)".formatted(failure.address(), settings.port(),
+					failure.error().code(), failure.error().message()))
+			.collect(Collectors.joining("; on ", "The TCP responder could not listen on ", ".")));
 		String action = switch (error.code()) {
 			case "EADDRINUSE" -> inUse(settings, description);
 			case "EACCES" -> "Ports below 1024 are privileged (net.ipv4.ip_unprivileged_port_start): set "
 					+ "responder.port to 1024 or more, or give the process CAP_NET_BIND_SERVICE.";
-			case "EADDRNOTAVAIL" -> "Set responder.bind-address to an address of this host, or leave it unset to "
+			case "EADDRNOTAVAIL" -> "Set responder.bind-addresses to addresses of this host, or leave it empty to "
 					+ "listen on every address.";
-			default -> "Check responder.bind-address and responder.port.";
+			default -> "Check responder.bind-addresses and responder.port.";
 		};
 		return new FailureAnalysis(description.toString(), String.format("%s%n%n%s", action, OR_START_FAILED), cause);
 	}
@@ -45,6 +50,12 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 		String anotherPort = "choose another port with responder.port.";
 		if (listeners > 0) {
 			description.append(" The kernel shows %s on port %d.".formatted(sockets(listeners, "listening "), port));
+			if (settings.addresses().size() > 1) {
+				description.append(" Some may be the responder's own, on its other addresses.");
+				return "On Linux a wildcard address (0.0.0.0 or ::) and a specific one cannot share a port: list either "
+						+ "the wildcard or specific addresses in responder.bind-addresses. Or stop the process that "
+						+ "listens on port %d (ss -ltnp 'sport = :%d' names it), or %s".formatted(port, port, anotherPort);
+			}
 			return "Stop the process that listens on port %d (ss -ltnp 'sport = :%d' names it), or %s"
 				.formatted(port, port, anotherPort);
 		}

@@ -166,7 +166,7 @@ class ResponderEndpointIntegrationTests {
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			JsonNode problem = Actuator.json(response);
 			assertThat(problem.get("title").asString()).isEqualTo("Conflict");
-			assertThat(problem.get("detail").asString()).isEqualTo("The new listener did not bind port "
+			assertThat(problem.get("detail").asString()).isEqualTo("The new listener on :: did not bind port "
 					+ holder.getLocalPort() + ": Address already in use (EADDRINUSE)");
 			JsonNode failed = problem.get("responder");
 			assertThat(failed.get("state").asString()).isEqualTo("FAILED");

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ResponderMetricsTests {
 
-	private final TcpResponder responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), "hello\n",
+	private final TcpResponder responder = new TcpResponder(new ListenerSettings(List.of(), 0, true, false, 32), "hello\n",
 			CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
