@@ -1,5 +1,6 @@
 package io.tcpresponder.responder;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.stream.Collectors;
 
@@ -20,7 +21,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBindException> {
 
 	private static final String OR_START_FAILED = "Or set responder.fail-fast=false: the application then starts "
-			+ "with the responder FAILED, and POST /actuator/responder/restart binds it once the port is free.";
+			+ "with the responder FAILED (or PARTIALLY_LISTENING, on the addresses that did bind), and "
+			+ "POST /actuator/responder/restart binds it once the port is free.";
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ResponderBindException cause) {
@@ -47,15 +49,17 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 		PortView view = new KernelTcpView(Duration.ofSeconds(1), settings::backlog).read(port);
 		long listeners = view.count(TcpState.LISTEN);
 		long timeWait = view.count(TcpState.TIME_WAIT);
-		String anotherPort = "choose another port with responder.port.";
+		boolean several = settings.addresses().size() > 1;
+		String anotherPort = "choose another port with responder.port"
+				+ (several ? ", or leave the address out of responder.bind-addresses." : ".");
+		if (several && settings.addresses().stream().anyMatch(InetAddress::isAnyLocalAddress)) {
+			description.append(" responder.bind-addresses has a wildcard address beside others.");
+			return "On Linux a wildcard address (0.0.0.0 or ::) and another address on the same port refuse each "
+					+ "other (EADDRINUSE, even with SO_REUSEADDR): list either the wildcard or specific addresses in "
+					+ "responder.bind-addresses.";
+		}
 		if (listeners > 0) {
 			description.append(" The kernel shows %s on port %d.".formatted(sockets(listeners, "listening "), port));
-			if (settings.addresses().size() > 1) {
-				description.append(" Some may be the responder's own, on its other addresses.");
-				return "On Linux a wildcard address (0.0.0.0 or ::) and a specific one cannot share a port: list either "
-						+ "the wildcard or specific addresses in responder.bind-addresses. Or stop the process that "
-						+ "listens on port %d (ss -ltnp 'sport = :%d' names it), or %s".formatted(port, port, anotherPort);
-			}
 			return "Stop the process that listens on port %d (ss -ltnp 'sport = :%d' names it), or %s"
 				.formatted(port, port, anotherPort);
 		}

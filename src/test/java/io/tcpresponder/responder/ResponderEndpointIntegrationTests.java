@@ -83,6 +83,12 @@ class ResponderEndpointIntegrationTests {
 	void describesTheListener() {
 		JsonNode responder = this.actuator.responder();
 		assertThat(responder.get("address").asString()).isEqualTo("::");
+		assertThat(responder.get("listeners")).singleElement().satisfies((listener) -> {
+			assertThat(listener.get("address").asString()).isEqualTo("::");
+			assertThat(listener.get("port").asInt()).isEqualTo(this.port);
+			assertThat(listener.get("state").asString()).isEqualTo("LISTENING");
+			assertThat(listener.get("since")).isEqualTo(responder.get("since"));
+		});
 		assertThat(this.port).isPositive();
 		assertThat(responder.get("reuseAddress").asBoolean()).isTrue();
 		assertThat(responder.get("backlog").asInt()).isEqualTo(32);

@@ -107,6 +107,23 @@ class ResponderStartupTests {
 	}
 
 	@Test
+	void failFastOnAWildcardBesideASpecificAddressSaysLinuxRefusesIt(CapturedOutput output) throws IOException {
+		int port;
+		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = free.getLocalPort();
+		}
+		assertThatExceptionOfType(ResponderBindException.class)
+			.isThrownBy(() -> run("responder.port=" + port, "responder.bind-addresses=0.0.0.0,127.0.0.1",
+					"responder.fail-fast=true")
+				.close())
+			.withMessage("Unable to start the TCP responder on 127.0.0.1 port " + port
+					+ ": EADDRINUSE (Address already in use)");
+		assertThat(output).contains("The TCP responder could not listen on 127.0.0.1 port " + port
+				+ ": EADDRINUSE (Address already in use). responder.bind-addresses has a wildcard address beside others.")
+			.contains("On Linux a wildcard address (0.0.0.0 or ::) and another address on the same port refuse each other");
+	}
+
+	@Test
 	void portZeroStartsOnAFreePort() {
 		try (ConfigurableApplicationContext context = run("responder.port=0")) {
 			TcpResponder responder = context.getBean(TcpResponder.class);
