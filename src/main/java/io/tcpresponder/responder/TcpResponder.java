@@ -91,9 +91,9 @@ final class TcpResponder {
 	}
 
 	/**
-	 * Replaces the listener as the mode does, with the settings that the given function makes of the current ones,
-	 * and counts the restart unless the mode refused it.
-	 * @param mode how the listener is replaced
+	 * Replaces the listeners as the mode does, with the settings that the given function makes of the current ones,
+	 * and counts the restart unless the mode refused it: succeeded only when every address is bound.
+	 * @param mode how the listeners are replaced
 	 * @param change makes the new settings from the current ones
 	 * @return what came of it
 	 */
@@ -111,7 +111,7 @@ final class TcpResponder {
 	 * A {@link RestartMode#CLOSE_THEN_BIND close-then-bind} restart. The new settings stay, whether the bind succeeds
 	 * or not.
 	 * @param change makes the new settings from the current ones
-	 * @return whether the new listener is bound
+	 * @return whether a new listener is bound on every address
 	 */
 	boolean restart(UnaryOperator<ListenerSettings> change) {
 		return restart(RestartMode.CLOSE_THEN_BIND, change).bound();
@@ -120,7 +120,7 @@ final class TcpResponder {
 	/**
 	 * A {@link RestartMode#HANDOVER handover}.
 	 * @param change makes the new settings from the current ones; they must keep SO_REUSEPORT on
-	 * @return whether the new listener is bound
+	 * @return whether a new listener is bound on every address (else the old ones still listen)
 	 * @throws IllegalStateException if the handover is refused: the responder is not listening with SO_REUSEPORT, or
 	 * the change turns it off
 	 */
