@@ -37,7 +37,9 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * for, and may not be set with it.
  * @param bindAddresses local addresses to listen on, IPv4 and IPv6 literals, one listener each, all on the same port
  * with the same options; empty means every local address, IPv4 and IPv6 alike.
- * @param backlog length of the listen (accept) queue passed to listen(2).
+ * @param backlog length of the listen (accept) queue passed to listen(2), which caps it at net.core.somaxconn. The
+ * default is nginx's, Redis's and Node.js's: a queue much shorter than the clients in flight drops their SYNs,
+ * and each dropped SYN costs its client a second.
  * @param reuseAddress whether the listener sets SO_REUSEADDR; it is always set explicitly, since the JDK turns it on
  * by default on Linux.
  * @param reusePort whether the listener sets SO_REUSEPORT: a restart in {@code handover} mode binds the new
@@ -65,7 +67,7 @@ record ResponderProperties(
 		@DefaultValue("9000") @Min(0) @Max(65535) int port,
 		@LocalAddress @Nullable InetAddress bindAddress,
 		@DefaultValue @Size(max = MAX_BIND_ADDRESSES) @UniqueElements List<@LocalAddress InetAddress> bindAddresses,
-		@DefaultValue("32") @Min(1) @Max(65535) int backlog,
+		@DefaultValue("511") @Min(1) @Max(65535) int backlog,
 		@DefaultValue("true") boolean reuseAddress,
 		@DefaultValue("false") boolean reusePort,
 		@DefaultValue("I sent sth to client!\n") @NotEmpty String message,

@@ -93,6 +93,28 @@ class JibConfigurationTest {
 			.containsExactlyInAnyOrder("linux/amd64", "linux/arm64");
 	}
 
+	/**
+	 * The aot profile's tar of the image tree holds one image: its {@code from} replaces the plugin's, platforms and
+	 * all, since Maven merges an execution's configuration into the plugin's and Jib refuses a tar of two platforms.
+	 */
+	@Test
+	void aotImageTreeIsBuiltForOnePlatform() {
+		Element aot = children(child(project, "profiles"), "profile").stream()
+			.filter((profile) -> "aot".equals(text(profile, "id")))
+			.findFirst()
+			.orElseThrow();
+		Element tree = children(child(child(aot, "build"), "plugins"), "plugin").stream()
+			.filter((plugin) -> "jib-maven-plugin".equals(text(plugin, "artifactId")))
+			.flatMap((plugin) -> children(child(plugin, "executions"), "execution").stream())
+			.filter((execution) -> "aot-image-tree".equals(text(execution, "id")))
+			.findFirst()
+			.orElseThrow();
+		Element from = child(child(tree, "configuration"), "from");
+		assertThat(texts(child(tree, "goals"), "goal")).containsExactly("buildTar");
+		assertThat(from.getAttribute("combine.self")).isEqualTo("override");
+		assertThat(from.getElementsByTagName("platforms").getLength()).isZero();
+	}
+
 	/** The OCI labels a registry and a scanner read: where the source is, which commit, under which licence. */
 	@Test
 	void ociLabelsNameSourceRevisionAndLicenses() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
+import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
@@ -91,7 +92,7 @@ class ResponderEndpointIntegrationTests {
 		});
 		assertThat(this.port).isPositive();
 		assertThat(responder.get("reuseAddress").asBoolean()).isTrue();
-		assertThat(responder.get("backlog").asInt()).isEqualTo(32);
+		assertThat(responder.get("backlog").asInt()).isEqualTo(511);
 		assertThat(Instant.parse(responder.get("since").asString())).isBefore(Instant.now());
 		assertThat(responder.has("lastError")).isTrue();
 		assertThat(responder.get("lastError").isNull()).isTrue();
@@ -235,6 +236,8 @@ class ResponderEndpointIntegrationTests {
 	void showsTheKernelsViewOfThePort() {
 		KernelSockets.assumeAvailable();
 		KernelSockets.TimeWaitWatch timeWait = KernelSockets.watchTimeWait();
+		// listen(2) takes the smaller of the backlog (511 by default) and net.core.somaxconn
+		long acceptQueueLimit = Math.min(511, Sysctl.read("net.core.somaxconn").orElseThrow());
 		for (int i = 0; i < 10; i++) {
 			assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
 		}
@@ -247,13 +250,13 @@ class ResponderEndpointIntegrationTests {
 			assertThat(tcp.at("/states/LISTEN").asLong()).isEqualTo(1);
 			assertThat(tcp.at("/states/TIME_WAIT").asLong()).isGreaterThanOrEqualTo(10);
 			assertThat(tcp.at("/acceptQueue/depth").asLong()).isZero();
-			assertThat(tcp.at("/acceptQueue/limit").asLong()).isEqualTo(32);
+			assertThat(tcp.at("/acceptQueue/limit").asLong()).isEqualTo(acceptQueueLimit);
 			assertThat(tcp.get("listenOverflows").asLong()).isNotNegative();
 			assertThat(tcp.get("listenDrops").asLong()).isGreaterThanOrEqualTo(tcp.get("listenOverflows").asLong());
 		});
 		String scrape = this.actuator.get("/actuator/prometheus").body();
 		assertThat(scrape).containsPattern("(?m)^responder_tcp_sockets\\{[^}]*state=\"time_wait\"[^}]*\\} [1-9]")
-			.containsPattern("(?m)^responder_tcp_accept_queue_limit\\{[^}]*\\} 32\\.0$")
+			.containsPattern("(?m)^responder_tcp_accept_queue_limit\\{[^}]*\\} " + acceptQueueLimit + "\\.0$")
 			.contains("# TYPE responder_tcp_listen_overflows_total counter");
 	}
 
