@@ -42,6 +42,10 @@ final class NativeSocket {
 
 	private static final int IPV6_V6ONLY = 26;
 
+	private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+
+	private static final int SO_DETACH_REUSEPORT_BPF = 68;
+
 	private static final int SHUT_RD = 0;
 
 	private static final int MSG_DONTWAIT = 0x40;
@@ -94,9 +98,21 @@ final class NativeSocket {
 
 	private static final MemorySegment ZERO = Arena.global().allocate(JAVA_INT);
 
+	/**
+	 * A classic BPF program for an SO_REUSEPORT group, {@code struct sock_fprog} of one {@code struct sock_filter}:
+	 * {@code BPF_RET | BPF_K} 1, the group's second listener. Where the group has no second listener, the kernel
+	 * chooses by hash as it does without a program.
+	 */
+	private static final MemorySegment SECOND_OF_GROUP = Arena.global().allocate(16, 8);
+
 	static {
 		LINGER_RESET.set(JAVA_INT, 0, 1);
 		ONE.set(JAVA_INT, 0, 1);
+		MemorySegment returnOne = Arena.global().allocate(8, 8);
+		returnOne.set(ValueLayout.JAVA_SHORT, 0, (short) 0x06);
+		returnOne.set(JAVA_INT, 4, 1);
+		SECOND_OF_GROUP.set(ValueLayout.JAVA_SHORT, 0, (short) 1);
+		SECOND_OF_GROUP.set(ADDRESS, 8, returnOne);
 	}
 
 	private NativeSocket() {
@@ -137,12 +153,34 @@ final class NativeSocket {
 		setOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, false);
 	}
 
+	/**
+	 * Sends every new connection of a listener's SO_REUSEPORT group to the group's second listener, the one that
+	 * joined second (SO_ATTACH_REUSEPORT_CBPF, for the whole group).
+	 * @param fd a listener of the group
+	 * @throws ErrnoException if the call fails
+	 */
+	static void steerGroupToSecond(int fd) throws ErrnoException {
+		setOption(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, SECOND_OF_GROUP, (int) SECOND_OF_GROUP.byteSize());
+	}
+
+	/**
+	 * Lets the kernel choose among a listener's SO_REUSEPORT group by hash again (SO_DETACH_REUSEPORT_BPF).
+	 * @param fd a listener of the group
+	 * @throws ErrnoException if the call fails
+	 */
+	static void stopSteeringGroup(int fd) throws ErrnoException {
+		setOption(fd, SOL_SOCKET, SO_DETACH_REUSEPORT_BPF, ZERO, (int) JAVA_INT.byteSize());
+	}
+
 	private static void setOption(int fd, int level, int option, boolean on) throws ErrnoException {
+		setOption(fd, level, option, on ? ONE : ZERO, (int) JAVA_INT.byteSize());
+	}
+
+	private static void setOption(int fd, int level, int option, MemorySegment value, int size) throws ErrnoException {
 		MemorySegment state = Libc.state();
-		MemorySegment value = on ? ONE : ZERO;
 		int result;
 		try {
-			result = (int) SETSOCKOPT.invokeExact(state, fd, level, option, value, (int) JAVA_INT.byteSize());
+			result = (int) SETSOCKOPT.invokeExact(state, fd, level, option, value, size);
 		}
 		catch (Throwable ex) {
 			throw failedCall(ex);

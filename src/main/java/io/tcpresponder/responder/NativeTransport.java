@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -20,6 +24,8 @@ final class NativeTransport implements Transport {
 	static final String NAME = "native";
 
 	private static final Set<String> ARCHITECTURES = Set.of("amd64", "aarch64");
+
+	private static final long REQUESTS_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private NativeTransport() {
 	}
@@ -130,6 +136,18 @@ final class NativeTransport implements Transport {
 					}
 				}
 			}
+		}
+
+		@Override
+		public Steering yieldTo(Listener successor, Duration timeout) throws IOException {
+			int group = ((NativeListener) successor).fd;
+			NativeSocket.steerGroupToSecond(group);
+			long deadline = System.nanoTime() + timeout.toNanos();
+			for (OptionalInt requests = ListenerRequests.of(this.fd); requests.orElse(0) > 0
+					&& System.nanoTime() - deadline < 0; requests = ListenerRequests.of(this.fd)) {
+				LockSupport.parkNanos(REQUESTS_POLL_NANOS);
+			}
+			return () -> NativeSocket.stopSteeringGroup(group);
 		}
 
 		@Override

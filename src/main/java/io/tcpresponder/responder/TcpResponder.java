@@ -35,6 +35,13 @@ final class TcpResponder {
 
 	private static final long MAX_ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+	/**
+	 * How long a handover waits for the handshakes the old listener began: one whose SYN-ACK was lost completes after
+	 * the kernel's first retransmission, a second later. Those still open then move to the new listener when they
+	 * complete (tcp_migrate_req).
+	 */
+	private static final Duration HANDOVER_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
+
 	private final Transport transport;
 
 	private final Line line;
@@ -348,11 +355,47 @@ final class TcpResponder {
 			}
 			TcpResponder.this.settings = bound;
 			replaceListeners(fresh);
-			old.forEach(Listener::close);
+			for (Listener listener : old) {
+				Listener successor = fresh.stream()
+					.filter((candidate) -> candidate.status.address().equals(listener.status.address()))
+					.findFirst()
+					.orElse(null);
+				if (successor != null) {
+					closeInFavourOf(listener, successor);
+				}
+				else {
+					listener.close();
+				}
+			}
 			logListening();
 			return new RestartResult.Bound();
 		}
 
+	}
+
+	/**
+	 * Closes a listener once its new connections go to its successor on the same address and its handshakes are
+	 * done, then lets the kernel choose by hash again; where the transport cannot steer, or either is not bound, closes
+	 * it at once.
+	 */
+	private static void closeInFavourOf(Listener old, Listener successor) {
+		Transport.Steering steering = Transport.Steering.NONE;
+		try {
+			if (old.socket != null && successor.socket != null) {
+				steering = old.socket.yieldTo(successor.socket, HANDOVER_HANDSHAKE_TIMEOUT);
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Steering new connections to the new listener failed (" + KernelError.of(ex).code()
+					+ "): the old one closes while the kernel still sends it connections");
+		}
+		old.close();
+		try {
+			steering.close();
+		}
+		catch (IOException ex) {
+			logger.warn("Ending the steering of new connections failed (" + KernelError.of(ex).code() + ")");
+		}
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.tcpresponder.responder;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -62,9 +63,38 @@ interface Transport {
 		void shutdown();
 
 		/**
+		 * Prepares the close of this listener in favour of a successor bound beside it with SO_REUSEPORT: steers the
+		 * port's new connections to the successor, then waits until this listener holds no connection request (the
+		 * handshakes it began are done, and its accept thread has taken what they queued), or the timeout passes.
+		 * Closing a listener at the instant one of its own handshakes completes is where Linux resets the connection
+		 * in spite of tcp_migrate_req. A transport that cannot steer returns at once.
+		 * @param successor the listener bound beside this one, the second of the port's SO_REUSEPORT group
+		 * @param timeout how long to wait at most
+		 * @return what lets the kernel choose among the group again, to be closed once this listener is closed
+		 * @throws IOException if the connections cannot be steered
+		 */
+		default Steering yieldTo(Listener successor, Duration timeout) throws IOException {
+			return Steering.NONE;
+		}
+
+		/**
 		 * Releases the socket, once no thread can be in {@link #accept()}.
 		 */
 		void close();
+
+	}
+
+	/**
+	 * New connections steered to one listener of an SO_REUSEPORT group, until closed.
+	 */
+	interface Steering extends AutoCloseable {
+
+		/** No steering: the kernel chooses by hash. */
+		Steering NONE = () -> {
+		};
+
+		@Override
+		void close() throws IOException;
 
 	}
 

@@ -62,12 +62,18 @@ class HandoverTests {
 			}
 			Assumptions.abort(reason);
 		}
-		// Nothing in the accept queue is lost: no reset. A connect that meets the very moment the old listener closes
-		// is, now and then, refused by this kernel on either transport (0 in most runs, 1 or 2 in 12,000 to 25,000 in
-		// others): that stays a rare exception, where a close-then-bind refuses thousands.
 		assertThat(outcome.nothing() - outcome.notConnected()).as("reset connections").isZero();
-		assertThat(outcome.notConnected()).as("refused connections of %s", outcome)
-			.isLessThanOrEqualTo(Math.max(2, outcome.whole() / 5000));
+		if (this.choice == TransportChoice.NATIVE) {
+			// New connections go to the new listener before the old one closes, and it closes holding none.
+			assertThat(outcome.notConnected()).as("connections lost of %s", outcome).isZero();
+		}
+		else {
+			// NIO cannot steer new connections (the JDK has no option for a reuseport program): a handshake that
+			// completes at the very instant the old listener closes is lost, about once in a hundred handovers here,
+			// where a close-then-bind loses thousands.
+			assertThat(outcome.notConnected()).as("connections lost of %s", outcome)
+				.isLessThanOrEqualTo(Math.max(2, outcome.whole() / 5000));
+		}
 	}
 
 	@Test
