@@ -232,10 +232,16 @@ class BindAddressesTests {
 		}
 		for (Load.Outcomes outcome : outcomes) {
 			assertThat(outcome.partial()).as("partial lines of %s", outcome).isZero();
-			// The rule of HandoverTests: no reset, and now and then a connect refused where it meets the close.
+			// The rule of HandoverTests, on each address: no reset; on native (each address's group steered to its
+			// new listener) nothing lost, on NIO now and then a connect lost where it meets the close.
 			assertThat(outcome.nothing() - outcome.notConnected()).as("reset connections of %s", outcome).isZero();
-			assertThat(outcome.notConnected()).as("refused connections of %s", outcome)
-				.isLessThanOrEqualTo(Math.max(2, outcome.whole() / 5000));
+			if (this.choice == TransportChoice.NATIVE) {
+				assertThat(outcome.notConnected()).as("connections lost of %s", outcome).isZero();
+			}
+			else {
+				assertThat(outcome.notConnected()).as("connections lost of %s", outcome)
+					.isLessThanOrEqualTo(Math.max(2, outcome.whole() / 5000));
+			}
 		}
 	}
 
