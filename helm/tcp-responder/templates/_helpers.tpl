@@ -143,8 +143,11 @@ validated to be longer than it, so the responder can finish its connections befo
       "write-timeout" $r.writeTimeout
       "fail-fast" $r.failFast
       "tcp" (dict "refresh-interval" $r.tcp.refreshInterval) }}
-{{- with $r.bindAddress }}
-{{- $_ := set $responder "bind-address" . }}
+{{- if and $r.bindAddress $r.bindAddresses }}
+{{- fail "responder.bindAddress is deprecated for responder.bindAddresses: set one of them, not both" }}
+{{- end }}
+{{- with (default (compact (list $r.bindAddress)) $r.bindAddresses) }}
+{{- $_ := set $responder "bind-addresses" . }}
 {{- end }}
 {{- $_ := set $responder "security" (dict "anonymous-reads" $r.security.anonymousReads) }}
 {{- $config := dict "responder" $responder "server" (dict "port" (int .Values.http.port)) }}

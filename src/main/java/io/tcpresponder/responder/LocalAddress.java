@@ -19,7 +19,7 @@ import jakarta.validation.Payload;
  * an address of one of its network interfaces. {@code null} is valid.
  */
 @Documented
-@Target({ ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT })
+@Target({ ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE })
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = LocalAddress.Validator.class)
 @interface LocalAddress {
@@ -34,7 +34,16 @@ import jakarta.validation.Payload;
 
 		@Override
 		public boolean isValid(InetAddress address, ConstraintValidatorContext context) {
-			if (address == null || address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+			return address == null || isLocal(address);
+		}
+
+		/**
+		 * Whether a listener can bind the address on this host.
+		 * @param address the address
+		 * @return whether it is the wildcard, a loopback address or an address of a network interface
+		 */
+		static boolean isLocal(InetAddress address) {
+			if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
 				return true;
 			}
 			try {

@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -64,14 +65,14 @@ final class NativeTransport implements Transport {
 	}
 
 	@Override
-	public Listener listen(ListenerSettings settings) throws IOException {
-		int family = NativeSocket.familyOf(settings.address());
+	public Listener listen(ListenerSettings settings, @Nullable InetAddress address) throws IOException {
+		int family = NativeSocket.familyOf(address);
 		int fd;
 		try {
 			fd = NativeSocket.socket(family);
 		}
 		catch (ErrnoException ex) {
-			if (settings.address() != null || !ex.is(Errno.EAFNOSUPPORT)) {
+			if (address != null || !ex.is(Errno.EAFNOSUPPORT)) {
 				throw ex;
 			}
 			// No IPv6 on this host: every address is then every IPv4 address.
@@ -86,7 +87,7 @@ final class NativeTransport implements Transport {
 			if (family == NativeSocket.AF_INET6) {
 				NativeSocket.setDualStack(fd);
 			}
-			NativeSocket.bind(fd, family, settings.address(), settings.port());
+			NativeSocket.bind(fd, family, address, settings.port());
 			NativeSocket.listen(fd, settings.backlog());
 			return new NativeListener(fd, NativeSocket.localPort(fd));
 		}

@@ -1,7 +1,10 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -39,10 +42,13 @@ final class NioTransport implements Transport {
 	}
 
 	@Override
-	public Listener listen(ListenerSettings settings) throws IOException {
+	public Listener listen(ListenerSettings settings, @Nullable InetAddress address) throws IOException {
 		ServerSocketChannel channel;
 		try {
-			channel = ServerSocketChannel.open();
+			// The JDK opens dual-stack (IPv6) sockets by default; an IPv4 address gets an IPv4 socket, as the native
+			// transport opens it, so that 127.0.0.1 and ::1 can each have a listener on one port.
+			channel = (address instanceof Inet4Address) ? ServerSocketChannel.open(StandardProtocolFamily.INET)
+					: ServerSocketChannel.open();
 		}
 		catch (IOException ex) {
 			throw new StepFailedException("socket", ex);
@@ -58,7 +64,7 @@ final class NioTransport implements Transport {
 				throw new StepFailedException("setsockopt", ex);
 			}
 			try {
-				channel.bind(settings.socketAddress(), settings.backlog());
+				channel.bind(ListenerSettings.socketAddress(address, settings.port()), settings.backlog());
 			}
 			catch (java.net.BindException ex) {
 				throw new StepFailedException("bind", ex);

@@ -1,27 +1,75 @@
 package io.tcpresponder.responder;
 
+import java.net.InetAddress;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
 /**
- * The responder's listener could not be bound.
+ * One or more of the responder's listeners could not be bound: which addresses, and the kernel's error for each.
  */
 public class ResponderBindException extends RuntimeException {
 
 	private final transient ListenerSettings settings;
 
-	private final transient KernelError error;
+	private final transient List<Failure> failures;
 
-	ResponderBindException(ListenerSettings settings, KernelError error, Throwable cause) {
-		super("Unable to start the TCP responder on " + settings.addressText() + " port " + settings.port() + ": "
-				+ error.code() + " (" + error.message() + ")", cause);
+	ResponderBindException(ListenerSettings settings, @Nullable InetAddress address, KernelError error,
+			Throwable cause) {
+		this(settings, List.of(new Failure(ListenerSettings.text(address), error)), cause);
+	}
+
+	private ResponderBindException(ListenerSettings settings, List<Failure> failures, Throwable cause) {
+		super(failures.stream()
+			.map((failure) -> failure.address() + " port " + settings.port() + ": " + failure.error().code() + " ("
+					+ failure.error().message() + ")")
+			.collect(Collectors.joining("; on ", "Unable to start the TCP responder on ", "")), cause);
 		this.settings = settings;
-		this.error = error;
+		this.failures = List.copyOf(failures);
+	}
+
+	/**
+	 * The failures of several listeners as one.
+	 * @param each the failure of each listener that did not bind, at least one
+	 * @return one exception naming every address that failed, caused by the first failure
+	 */
+	static ResponderBindException of(List<ResponderBindException> each) {
+		if (each.size() == 1) {
+			return each.getFirst();
+		}
+		ResponderBindException first = each.getFirst();
+		return new ResponderBindException(first.settings,
+				each.stream().flatMap((failure) -> failure.failures.stream()).toList(), first.getCause());
 	}
 
 	ListenerSettings getSettings() {
 		return this.settings;
 	}
 
+	/**
+	 * The addresses that did not bind, each with its error, in the order of the settings.
+	 * @return the failures
+	 */
+	List<Failure> getFailures() {
+		return this.failures;
+	}
+
+	/**
+	 * The error of the first address that did not bind.
+	 * @return the error
+	 */
 	KernelError getError() {
-		return this.error;
+		return this.failures.getFirst().error();
+	}
+
+	/**
+	 * An address that did not bind.
+	 *
+	 * @param address the address as users write it
+	 * @param error the kernel's error
+	 */
+	record Failure(String address, KernelError error) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.tcpresponder.responder;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -11,10 +12,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 /**
- * What {@code GET /actuator/responder} tells: the listener, its state, and the counts of the process.
+ * What {@code GET /actuator/responder} tells: the listeners, their state, and the counts of the process.
  *
- * @param state the listener's state
- * @param address the local address listened on ({@code ::} for every address)
+ * @param state the responder's state as a whole: LISTENING on every address, PARTIALLY_LISTENING on some, FAILED on
+ * none (see {@link ListenerStatus#of})
+ * @param address the local addresses listened on, separated by commas ({@code ::} for every address)
  * @param port the bound port, or the port to bind when not listening
  * @param reuseAddress the SO_REUSEADDR option of the listener
  * @param reusePort the SO_REUSEPORT option of the listener
@@ -22,23 +24,44 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param closeMode which side closes first
  * @param transport the transport the listener runs on: {@code native} or {@code nio}
  * @param since when the current state began
- * @param lastError why the last bind failed; {@code null} once a bind succeeds
+ * @param lastError why the last bind failed, of the first failed listener where one failed; {@code null} once every
+ * bind succeeds
+ * @param listeners each listener, one per configured address, in the configuration's order
  * @param connections connection counts over the life of the process
  * @param restarts restart counts over the life of the process
  * @param tcp the kernel's view of the port
  */
 record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, boolean reusePort,
 		int backlog, String closeMode, String transport, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
-		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp) implements OperationResponseBody {
+		List<Listener> listeners, ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp)
+		implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
-		ListenerStatus status = responder.status();
+		List<ListenerStatus> each = responder.listenerStatuses();
+		ListenerStatus status = ListenerStatus.of(each);
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
-		return new ResponderDescriptor(status.state(), settings.addressText(), settings.port(),
-				settings.reuseAddress(), settings.reusePort(), settings.backlog(), responder.closeMode().value(),
-				responder.transport().name(), status.since(), status.lastError(), counts.snapshot(),
+		List<Listener> listeners = each.stream()
+			.map((listener) -> new Listener(listener.address(), settings.port(), listener.state(), listener.since(),
+					listener.lastError()))
+			.toList();
+		return new ResponderDescriptor(status.state(), status.address(), settings.port(), settings.reuseAddress(),
+				settings.reusePort(), settings.backlog(), responder.closeMode().value(), responder.transport().name(),
+				status.since(), status.lastError(), listeners, counts.snapshot(),
 				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
+	}
+
+	/**
+	 * One listener: the address it binds, and its own state.
+	 *
+	 * @param address the local address ({@code ::} for every address)
+	 * @param port the bound port, or the port to bind when not listening
+	 * @param state the listener's state
+	 * @param since when its state began
+	 * @param lastError why its last bind failed; {@code null} once a bind succeeds
+	 */
+	record Listener(String address, int port, ResponderState state, Instant since,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError) {
 	}
 
 	/**

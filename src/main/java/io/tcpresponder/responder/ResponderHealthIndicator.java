@@ -5,7 +5,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * UP while the responder is listening, DOWN otherwise, with the state and the last bind error.
+ * UP while the responder is listening on every address, DOWN otherwise (partly listening included), with the
+ * state, the addresses, and the last bind error.
  */
 class ResponderHealthIndicator extends AbstractHealthIndicator {
 
@@ -20,7 +21,9 @@ class ResponderHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		ListenerStatus status = this.responder.status();
 		builder.status((status.state() == ResponderState.LISTENING) ? Status.UP : Status.DOWN);
-		builder.withDetail("state", status.state()).withDetail("port", this.responder.settings().port());
+		builder.withDetail("state", status.state())
+			.withDetail("address", status.address())
+			.withDetail("port", this.responder.settings().port());
 		if (status.lastError() != null) {
 			builder.withDetail("lastError", status.lastError());
 		}

@@ -5,6 +5,8 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tcpresponder.metrics.ScrapeScope;
@@ -58,10 +60,29 @@ class ResponderMetrics implements MeterBinder {
 				.tag("outcome", succeeded ? "succeeded" : "failed")
 				.register(registry);
 		}
-		Gauge.builder("responder.listening", this.responder,
-				(r) -> (r.status().state() == ResponderState.LISTENING) ? 1 : 0)
-			.description("Whether the TCP listener is bound and accepting (1) or not (0)")
+		MultiGauge listening = MultiGauge.builder("responder.listening")
+			.description("Whether the TCP listener of each configured address is bound and accepting (1) or not (0)")
 			.register(registry);
+		registerListening(listening);
+		this.responder.onAddressesChanged(() -> registerListening(listening));
+	}
+
+	/**
+	 * One row per configured address; a restart that changes the addresses replaces the rows.
+	 */
+	private void registerListening(MultiGauge listening) {
+		listening.register(this.responder.listenerStatuses()
+			.stream()
+			.map(ListenerStatus::address)
+			.map((address) -> MultiGauge.Row.of(Tags.of("address", address), this.responder,
+					(responder) -> listening(responder, address)))
+			.toList(), true);
+	}
+
+	private static double listening(TcpResponder responder, String address) {
+		return responder.listenerStatuses()
+			.stream()
+			.anyMatch((status) -> status.address().equals(address) && status.state() == ResponderState.LISTENING) ? 1 : 0;
 	}
 
 }

@@ -2,19 +2,28 @@ package io.tcpresponder.responder;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.UniqueElements;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.convert.ConversionService;
 import org.springframework.core.env.Environment;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
@@ -24,7 +33,10 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  *
  * @param port TCP port to listen on; 0 picks a free port, and the bound port is then reported and kept for
  * restarts.
- * @param bindAddress local address to listen on; unset means every local address, IPv4 and IPv6 alike.
+ * @param bindAddress local address to listen on; deprecated: a one-element bind-addresses, which it stands
+ * for, and may not be set with it.
+ * @param bindAddresses local addresses to listen on, IPv4 and IPv6 literals, one listener each, all on the same port
+ * with the same options; empty means every local address, IPv4 and IPv6 alike.
  * @param backlog length of the listen (accept) queue passed to listen(2), which caps it at net.core.somaxconn. The
  * default is nginx's, Redis's and Node.js's: a queue much shorter than the clients in flight drops their SYNs,
  * and each dropped SYN costs its client a second.
@@ -54,6 +66,7 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 record ResponderProperties(
 		@DefaultValue("9000") @Min(0) @Max(65535) int port,
 		@LocalAddress @Nullable InetAddress bindAddress,
+		@DefaultValue @Size(max = MAX_BIND_ADDRESSES) @UniqueElements List<@LocalAddress InetAddress> bindAddresses,
 		@DefaultValue("511") @Min(1) @Max(65535) int backlog,
 		@DefaultValue("true") boolean reuseAddress,
 		@DefaultValue("false") boolean reusePort,
@@ -68,19 +81,53 @@ record ResponderProperties(
 
 	static final String PREFIX = "responder";
 
+	/** Far more addresses than a host serves one port on; a bound on listener threads and metric rows. */
+	static final int MAX_BIND_ADDRESSES = 16;
+
+	/**
+	 * The single address of earlier versions.
+	 * @return the address, or {@code null}
+	 * @deprecated a one-element {@code responder.bind-addresses}
+	 */
+	@Deprecated
+	@DeprecatedConfigurationProperty(replacement = "responder.bind-addresses",
+			reason = "One listener per address: a list of one address does the same")
+	public @Nullable InetAddress bindAddress() {
+		return this.bindAddress;
+	}
+
 	/**
 	 * Binds and validates the properties from the environment, before the application context exists.
 	 * @param environment the environment
 	 * @return the properties
 	 * @throws org.springframework.boot.context.properties.bind.BindException if a value is missing its type or
 	 * breaks a constraint, naming the property
+	 * @throws MutuallyExclusiveConfigurationPropertiesException if both {@code bind-address} and
+	 * {@code bind-addresses} are set
 	 */
 	static ResponderProperties bind(Environment environment) {
 		try (LocalValidatorFactoryBean validator = new LocalValidatorFactoryBean()) {
 			validator.afterPropertiesSet();
-			return Binder.get(environment)
-				.bindOrCreate(PREFIX, Bindable.of(ResponderProperties.class), new ValidationBindHandler(validator));
+			Binder binder = new Binder(ConfigurationPropertySources.get(environment),
+					new PropertySourcesPlaceholdersResolver(environment), literalAddresses());
+			ResponderProperties properties = binder.bindOrCreate(PREFIX, Bindable.of(ResponderProperties.class), new ValidationBindHandler(validator));
+			MutuallyExclusiveConfigurationPropertiesException.throwIfMultipleNonNullValuesIn((entries) -> {
+				entries.put(PREFIX + ".bind-address", properties.bindAddress);
+				entries.put(PREFIX + ".bind-addresses",
+						properties.bindAddresses.isEmpty() ? null : properties.bindAddresses);
+			});
+			return properties;
 		}
+	}
+
+	/**
+	 * The application's conversions, but for addresses: only IP literals, so that no name is looked up (and none
+	 * resolves to another address later).
+	 */
+	private static ConversionService literalAddresses() {
+		ApplicationConversionService conversions = new ApplicationConversionService();
+		conversions.addConverter(String.class, InetAddress.class, (text) -> InetAddress.ofLiteral(text.strip()));
+		return conversions;
 	}
 
 	/**
@@ -88,7 +135,8 @@ record ResponderProperties(
 	 * @return the initial listener settings
 	 */
 	ListenerSettings listenerSettings() {
-		return new ListenerSettings(this.bindAddress, this.port, this.reuseAddress, this.reusePort, this.backlog);
+		List<InetAddress> addresses = (this.bindAddress != null) ? List.of(this.bindAddress) : this.bindAddresses;
+		return new ListenerSettings(addresses, this.port, this.reuseAddress, this.reusePort, this.backlog);
 	}
 
 	/**

@@ -9,11 +9,13 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A restart's JSON body, read strictly, for what Actuator's binding would drop or guess: Actuator binds the fields it
  * knows and ignores the rest, keeps the last of duplicate keys, and hands every value over as text, so that
- * {@code "32"} would pass for {@code 32}. The values' ranges are checked by {@link RestartRequest}.
+ * {@code "32"} would pass for {@code 32}; it cannot read an array at all. The values' ranges are checked by
+ * {@link RestartRequest}.
  */
 final class RestartBody {
 
@@ -23,19 +25,25 @@ final class RestartBody {
 	 */
 	static final int MAX_BYTES = 4096;
 
+	/** The JSON type of a field whose value is a list of strings. */
+	static final String ARRAY_OF_STRINGS = "array of strings";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private RestartBody() {
 	}
 
 	/**
-	 * Checks that the body is one JSON object whose members are known fields, each given once, with a single value of
-	 * the field's JSON type. Duplicate keys are found here rather than by Jackson's
-	 * {@code STRICT_DUPLICATE_DETECTION}, whose error is a parse error that does not name the field.
+	 * Checks that the body is one JSON object whose members are known fields, each given once, with a value of the
+	 * field's JSON type: a single value, or for {@code bindAddresses} an array of strings. Duplicate keys are found
+	 * here rather than by Jackson's {@code STRICT_DUPLICATE_DETECTION}, whose error is a parse error that does not name
+	 * the field.
 	 * @param body the body, not empty
+	 * @return the body as Actuator can read it: the same members, each array as a string of its JSON text, which
+	 * {@link RestartRequest} reads back
 	 * @throws RestartRequest.RefusedException naming the problem, and its field where there is one
 	 */
-	static void check(byte[] body) {
+	static byte[] check(byte[] body) {
 		Map<String, JsonNode> fields = new LinkedHashMap<>();
 		try (JsonParser parser = json.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -59,6 +67,10 @@ final class RestartBody {
 					"The body is not a JSON document: " + ex.getOriginalMessage());
 		}
 		fields.forEach(RestartBody::checkField);
+		ObjectNode forActuator = json.createObjectNode();
+		fields.forEach((name, value) -> forActuator.set(name,
+				value.isArray() ? forActuator.stringNode(json.writeValueAsString(value)) : value));
+		return json.writeValueAsBytes(forActuator);
 	}
 
 	private static void checkField(String name, JsonNode value) {
@@ -66,16 +78,19 @@ final class RestartBody {
 			throw new RestartRequest.RefusedException(name,
 					"unknown field \"" + name + "\"; a restart takes " + String.join(", ", RestartRequest.FIELDS));
 		}
-		if (value.isContainer()) {
+		String expected = RestartRequest.JSON_TYPES.get(name);
+		if (value.isContainer() && !expected.equals(ARRAY_OF_STRINGS)) {
 			throw new RestartRequest.RefusedException(name, name + " must be a single value, got " + value);
 		}
-		String expected = RestartRequest.JSON_TYPES.get(name);
 		if (!expected.equals(jsonType(value))) {
 			throw new RestartRequest.RefusedException(name, name + " must be a JSON " + expected + ", got " + value);
 		}
 	}
 
 	private static String jsonType(JsonNode value) {
+		if (value.isArray()) {
+			return value.valueStream().allMatch(JsonNode::isString) ? ARRAY_OF_STRINGS : "array";
+		}
 		if (value.isIntegralNumber()) {
 			return "integer";
 		}

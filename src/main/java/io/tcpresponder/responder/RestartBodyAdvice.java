@@ -70,8 +70,10 @@ class RestartBodyAdvice extends RequestBodyAdviceAdapter {
 		if (body.length > RestartBody.MAX_BYTES) {
 			throw tooLong();
 		}
-		RestartBody.check(body);
-		return new CheckedBody(message.getHeaders(), body);
+		byte[] checked = RestartBody.check(body);
+		HttpHeaders headers = HttpHeaders.copyOf(message.getHeaders());
+		headers.setContentLength(checked.length);
+		return new CheckedBody(headers, checked);
 	}
 
 	@Override
@@ -128,7 +130,7 @@ class RestartBodyAdvice extends RequestBodyAdviceAdapter {
 	}
 
 	/**
-	 * The body, read and checked here, for Actuator to read again.
+	 * The body, read and checked here, for Actuator to read again as {@link RestartBody#check} rewrote it.
 	 */
 	private record CheckedBody(HttpHeaders headers, byte[] bytes) implements HttpInputMessage {
 

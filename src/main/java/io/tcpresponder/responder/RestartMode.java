@@ -8,22 +8,22 @@ import org.jspecify.annotations.Nullable;
  */
 enum RestartMode {
 
-	/** Close the listener, then bind a new one: the port refuses connections in between. */
+	/** Close every listener, then bind the new ones: the port refuses connections in between. */
 	CLOSE_THEN_BIND("close-then-bind") {
 
 		@Override
 		RestartResult replace(TcpResponder.Replacement responder, ListenerSettings next) {
-			responder.closeListener();
+			responder.closeListeners();
 			return responder.bind(next);
 		}
 
 	},
 
 	/**
-	 * Bind the new listener beside the old one with SO_REUSEPORT, then close the old one, so that the port never
-	 * stops accepting. Connections still in the old listener's accept queue when it closes move to the new one only
+	 * Bind the new listeners beside the old ones with SO_REUSEPORT, then close the old ones, so that no address that
+	 * stays ever stops accepting. Connections still in the old listener's accept queue when it closes move to the new one only
 	 * where the kernel migrates them ({@code net.ipv4.tcp_migrate_req = 1}); otherwise the kernel resets them. If the
-	 * new listener cannot be bound, the old one keeps listening and the error is reported.
+	 * new listener cannot be bound, the old ones keep listening and the error is reported.
 	 */
 	HANDOVER("handover") {
 
@@ -55,7 +55,7 @@ enum RestartMode {
 	}
 
 	/**
-	 * Replaces the responder's listener with one of the given settings; called with the responder's lifecycle held.
+	 * Replaces the responder's listeners with those of the given settings; called with the responder's lifecycle held.
 	 * @param responder the steps of a restart on the responder
 	 * @param next the new settings
 	 * @return what came of it

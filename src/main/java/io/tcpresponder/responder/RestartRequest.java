@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,6 +10,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
@@ -21,9 +25,12 @@ import org.springframework.web.ErrorResponseException;
  * @param reusePort the new SO_REUSEPORT option, or {@code null} to keep it
  * @param port the new port, or {@code null} to keep it
  * @param backlog the new listen backlog, or {@code null} to keep it
+ * @param bindAddresses the new local addresses, empty for every address, or {@code null} to keep them
  */
 record RestartRequest(RestartMode mode, @Nullable Boolean reuseAddress, @Nullable Boolean reusePort, @Nullable Integer port,
-		@Nullable Integer backlog) {
+		@Nullable Integer backlog, @Nullable List<InetAddress> bindAddresses) {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	/** The fields a restart body may have, in order, with their JSON types. */
 	static final Map<String, String> JSON_TYPES = jsonTypes();
@@ -38,6 +45,7 @@ record RestartRequest(RestartMode mode, @Nullable Boolean reuseAddress, @Nullabl
 		types.put("reusePort", "boolean");
 		types.put("port", "integer");
 		types.put("backlog", "integer");
+		types.put("bindAddresses", RestartBody.ARRAY_OF_STRINGS);
 		return Collections.unmodifiableMap(types);
 	}
 
@@ -48,13 +56,16 @@ record RestartRequest(RestartMode mode, @Nullable Boolean reuseAddress, @Nullabl
 	 * @param reusePort {@code true}, {@code false}, or {@code null}
 	 * @param port an integer from 1 to 65535, or {@code null}
 	 * @param backlog an integer from 1 to 65535, or {@code null}
+	 * @param bindAddresses the JSON text of an array of distinct IP literals of this host, as {@link RestartBody}
+	 * hands it over, or {@code null}
 	 * @return the request
 	 * @throws RefusedException if a value is of the wrong type or out of range
 	 */
 	static RestartRequest of(@Nullable String mode, @Nullable String reuseAddress, @Nullable String reusePort,
-			@Nullable String port, @Nullable String backlog) {
+			@Nullable String port, @Nullable String backlog, @Nullable String bindAddresses) {
 		return new RestartRequest(mode(mode), bool("reuseAddress", reuseAddress), bool("reusePort", reusePort),
-				integer("port", port, 1, 65535), integer("backlog", backlog, 1, 65535));
+				integer("port", port, 1, 65535), integer("backlog", backlog, 1, 65535),
+				addresses("bindAddresses", bindAddresses));
 	}
 
 	private static RestartMode mode(@Nullable String value) {
@@ -94,8 +105,49 @@ record RestartRequest(RestartMode mode, @Nullable Boolean reuseAddress, @Nullabl
 		throw new RefusedException(field, "must be an integer from " + min + " to " + max, value);
 	}
 
+	/**
+	 * Reads a list of addresses as {@code responder.bind-addresses} takes them: IP literals, each an address of this
+	 * host, each once, at most {@link ResponderProperties#MAX_BIND_ADDRESSES}.
+	 */
+	private static @Nullable List<InetAddress> addresses(String field, @Nullable String value) {
+		if (value == null) {
+			return null;
+		}
+		String[] texts;
+		try {
+			texts = json.readValue(value, String[].class);
+		}
+		catch (JacksonException ex) {
+			throw new RefusedException(field, "must be a JSON array of strings", value);
+		}
+		if (texts.length > ResponderProperties.MAX_BIND_ADDRESSES) {
+			throw new RefusedException(field, field + " must be at most " + ResponderProperties.MAX_BIND_ADDRESSES
+					+ " addresses, got " + texts.length);
+		}
+		List<InetAddress> addresses = new ArrayList<>();
+		for (String text : texts) {
+			InetAddress address;
+			try {
+				address = InetAddress.ofLiteral(text);
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				throw new RefusedException(field, "must be IP address literals such as 127.0.0.1 or ::1", text);
+			}
+			if (!LocalAddress.Validator.isLocal(address)) {
+				throw new RefusedException(field, "must be addresses of this host", text);
+			}
+			if (addresses.contains(address)) {
+				throw new RefusedException(field,
+						field + " must be distinct addresses, got " + ListenerSettings.text(address) + " twice");
+			}
+			addresses.add(address);
+		}
+		return List.copyOf(addresses);
+	}
+
 	ListenerSettings applyTo(ListenerSettings settings) {
-		return new ListenerSettings(settings.address(), (this.port != null) ? this.port : settings.port(),
+		return new ListenerSettings((this.bindAddresses != null) ? this.bindAddresses : settings.addresses(),
+				(this.port != null) ? this.port : settings.port(),
 				(this.reuseAddress != null) ? this.reuseAddress : settings.reuseAddress(),
 				(this.reusePort != null) ? this.reusePort : settings.reusePort(),
 				(this.backlog != null) ? this.backlog : settings.backlog());

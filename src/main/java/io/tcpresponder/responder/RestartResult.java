@@ -20,11 +20,12 @@ sealed interface RestartResult {
 	}
 
 	/**
-	 * The new listener did not bind; the state tells whether the old one still listens.
+	 * A new listener did not bind; the state tells which listeners listen.
 	 *
-	 * @param error why the bind failed
+	 * @param address the address of the first listener that did not bind, as users write it
+	 * @param error why its bind failed
 	 */
-	record BindFailed(KernelError error) implements RestartResult {
+	record BindFailed(String address, KernelError error) implements RestartResult {
 	}
 
 	/**

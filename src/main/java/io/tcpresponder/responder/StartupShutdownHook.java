@@ -75,7 +75,8 @@ final class StartupShutdownHook {
 	void startupFailed() {
 		if (this.state.compareAndSet(State.STARTING, State.STOPPED)) {
 			remove();
-			if (this.responder.status().state() == ResponderState.LISTENING) {
+			ResponderState state = this.responder.status().state();
+			if (state == ResponderState.LISTENING || state == ResponderState.PARTIALLY_LISTENING) {
 				this.responder.stop(this.shutdownTimeout);
 			}
 		}

@@ -1,19 +1,26 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The TCP responder: a listener whose accept loop writes one line to every client and closes the connection first,
- * so that TIME_WAIT stays on the server's side. Start, stop and restart are serialized; counts last across restarts.
+ * The TCP responder: one listener per configured address, all on one port, whose accept loops write one line to every
+ * client and close the connection first, so that TIME_WAIT stays on the server's side. Each listener has its own
+ * state; start, stop and restart are serialized, and apply to every address; counts are totals, and last across
+ * restarts.
  */
 final class TcpResponder {
 
@@ -47,17 +54,19 @@ final class TcpResponder {
 
 	private final Object lifecycleLock = new Object();
 
+	private final List<Runnable> addressesChanged = new CopyOnWriteArrayList<>();
+
 	private volatile ListenerSettings settings;
 
-	private volatile ListenerStatus status = new ListenerStatus(ResponderState.STOPPED, Instant.now(), null);
-
-	private @Nullable Listener listener;
+	/** One per address of the settings, in their order; replaced as a whole, with the lifecycle held. */
+	private volatile List<Listener> listeners;
 
 	TcpResponder(Transport transport, ListenerSettings settings, String message, CloseMode closeMode,
 			Duration writeTimeout, Duration clientCloseTimeout) {
 		this.transport = transport;
 		this.line = Line.of(message);
 		this.settings = settings;
+		this.listeners = listenersFor(settings);
 		this.closeMode = closeMode;
 		this.pending = new PendingConnections(transport, this.counts, writeTimeout, clientCloseTimeout);
 	}
@@ -76,21 +85,22 @@ final class TcpResponder {
 	}
 
 	/**
-	 * Binds the listener, unless it was started already: once FAILED, only a restart binds again.
-	 * @throws ResponderBindException if the listener cannot be bound; the responder is then FAILED
+	 * Binds a listener on every address, unless it was started already: once FAILED, only a restart binds again.
+	 * @throws ResponderBindException if a listener cannot be bound, naming every address that failed; those are then
+	 * FAILED, and the others listen
 	 */
 	void start() {
 		synchronized (this.lifecycleLock) {
-			if (this.status.state() == ResponderState.STOPPED) {
+			if (status().state() == ResponderState.STOPPED) {
 				bind();
 			}
 		}
 	}
 
 	/**
-	 * Replaces the listener as the mode does, with the settings that the given function makes of the current ones,
-	 * and counts the restart unless the mode refused it.
-	 * @param mode how the listener is replaced
+	 * Replaces the listeners as the mode does, with the settings that the given function makes of the current ones,
+	 * and counts the restart unless the mode refused it: succeeded only when every address is bound.
+	 * @param mode how the listeners are replaced
 	 * @param change makes the new settings from the current ones
 	 * @return what came of it
 	 */
@@ -108,7 +118,7 @@ final class TcpResponder {
 	 * A {@link RestartMode#CLOSE_THEN_BIND close-then-bind} restart. The new settings stay, whether the bind succeeds
 	 * or not.
 	 * @param change makes the new settings from the current ones
-	 * @return whether the new listener is bound
+	 * @return whether a new listener is bound on every address
 	 */
 	boolean restart(UnaryOperator<ListenerSettings> change) {
 		return restart(RestartMode.CLOSE_THEN_BIND, change).bound();
@@ -117,7 +127,7 @@ final class TcpResponder {
 	/**
 	 * A {@link RestartMode#HANDOVER handover}.
 	 * @param change makes the new settings from the current ones; they must keep SO_REUSEPORT on
-	 * @return whether the new listener is bound
+	 * @return whether a new listener is bound on every address (else the old ones still listen)
 	 * @throws IllegalStateException if the handover is refused: the responder is not listening with SO_REUSEPORT, or
 	 * the change turns it off
 	 */
@@ -135,8 +145,10 @@ final class TcpResponder {
 	 */
 	void stop(Duration timeout) {
 		synchronized (this.lifecycleLock) {
-			closeListener();
-			setStatus(ResponderState.STOPPED, null);
+			for (Listener listener : this.listeners) {
+				listener.close();
+				listener.setStatus(ResponderState.STOPPED, null);
+			}
 		}
 		long before = this.counts.active();
 		this.pending.drain(timeout);
@@ -150,8 +162,28 @@ final class TcpResponder {
 		return this.settings;
 	}
 
+	/**
+	 * The status of the responder as a whole, combined from its listeners' by {@link ListenerStatus#of(List)}.
+	 * @return the status
+	 */
 	ListenerStatus status() {
-		return this.status;
+		return ListenerStatus.of(listenerStatuses());
+	}
+
+	/**
+	 * The status of each listener, one per address of the settings, in their order.
+	 * @return the statuses
+	 */
+	List<ListenerStatus> listenerStatuses() {
+		return this.listeners.stream().map((listener) -> listener.status).toList();
+	}
+
+	/**
+	 * Runs the given action whenever a restart changes the addresses listened on, with the lifecycle held.
+	 * @param action what to run
+	 */
+	void onAddressesChanged(Runnable action) {
+		this.addressesChanged.add(action);
 	}
 
 	ConnectionCounts counts() {
@@ -166,48 +198,77 @@ final class TcpResponder {
 		return this.transport;
 	}
 
+	private List<Listener> listenersFor(ListenerSettings settings) {
+		return settings.bindAddresses().stream().map(Listener::new).toList();
+	}
+
+	/**
+	 * Binds every listener in turn with the current settings. With port 0 the first listener that binds picks the
+	 * port, and the others bind the same one.
+	 */
 	private void bind() {
-		setStatus(ResponderState.STARTING, null);
-		try {
-			this.listener = open(this.settings);
-			setStatus(ResponderState.LISTENING, null);
+		List<ResponderBindException> failures = new ArrayList<>();
+		for (Listener listener : this.listeners) {
+			try {
+				listener.bind();
+			}
+			catch (ResponderBindException ex) {
+				failures.add(ex);
+			}
 		}
-		catch (ResponderBindException ex) {
-			setStatus(ResponderState.FAILED, ex.getError());
-			throw ex;
+		logListening();
+		if (!failures.isEmpty()) {
+			throw ResponderBindException.of(failures);
 		}
 	}
 
 	/**
-	 * Binds a listener with the given settings and starts accepting on it; the settings then hold the bound port.
-	 * A failed bind leaves the settings as they were.
+	 * Binds a socket with the given settings on one address; the caller starts accepting on it.
 	 */
-	private Listener open(ListenerSettings settings) {
-		Transport.Listener socket;
+	private Transport.Listener open(ListenerSettings settings, @Nullable InetAddress address) {
 		try {
-			socket = this.transport.listen(settings);
+			return this.transport.listen(settings, address);
 		}
 		catch (IOException | RuntimeException ex) {
-			ResponderBindException failure = new ResponderBindException(settings, KernelError.of(ex), ex);
+			ResponderBindException failure = new ResponderBindException(settings, address, KernelError.of(ex), ex);
 			logger.warn(failure.getMessage());
 			throw failure;
 		}
-		this.settings = settings.withPort(socket.port());
-		logger.info("TCP responder listening on " + settings.addressText() + " port " + socket.port() + " (SO_REUSEADDR "
-				+ (settings.reuseAddress() ? "on" : "off") + ", SO_REUSEPORT " + (settings.reusePort() ? "on" : "off")
-				+ ", backlog " + settings.backlog() + ", " + this.transport.name() + " transport)");
-		return new Listener(socket);
 	}
 
-	private void closeListener() {
-		if (this.listener != null) {
-			this.listener.close();
-			this.listener = null;
+	/**
+	 * Says which addresses the responder serves, and which it does not, with the kernel's error for each.
+	 */
+	private void logListening() {
+		ListenerSettings settings = this.settings;
+		List<ListenerStatus> statuses = listenerStatuses();
+		String listening = statuses.stream()
+			.filter((status) -> status.state() == ResponderState.LISTENING)
+			.map(ListenerStatus::address)
+			.collect(Collectors.joining(", "));
+		String failed = statuses.stream()
+			.filter((status) -> status.state() != ResponderState.LISTENING)
+			.map((status) -> status.address() + ((status.lastError() != null)
+					? " (" + status.lastError().code() + ": " + status.lastError().message() + ")" : ""))
+			.collect(Collectors.joining(", "));
+		String options = " (SO_REUSEADDR " + (settings.reuseAddress() ? "on" : "off") + ", SO_REUSEPORT "
+				+ (settings.reusePort() ? "on" : "off") + ", backlog " + settings.backlog() + ", "
+				+ this.transport.name() + " transport)";
+		if (failed.isEmpty()) {
+			logger.info("TCP responder listening on " + listening + " port " + settings.port() + options);
+		}
+		else {
+			logger.warn("TCP responder " + (listening.isEmpty() ? "not listening" : "listening on " + listening)
+					+ " port " + settings.port() + "; not on " + failed + options);
 		}
 	}
 
-	private void setStatus(ResponderState state, @Nullable KernelError error) {
-		this.status = new ListenerStatus(state, Instant.now(), error);
+	private void replaceListeners(List<Listener> next) {
+		List<String> before = this.listeners.stream().map((listener) -> listener.status.address()).toList();
+		this.listeners = next;
+		if (!before.equals(next.stream().map((listener) -> listener.status.address()).toList())) {
+			this.addressesChanged.forEach(Runnable::run);
+		}
 	}
 
 	private void serve(Transport.Connection connection) {
@@ -223,7 +284,8 @@ final class TcpResponder {
 	}
 
 	/**
-	 * The steps a {@link RestartMode} composes, on this responder with its lifecycle held.
+	 * The steps a {@link RestartMode} composes, on this responder with its lifecycle held, each applied to every
+	 * address.
 	 */
 	final class Replacement {
 
@@ -235,63 +297,93 @@ final class TcpResponder {
 		}
 
 		ResponderState state() {
-			return TcpResponder.this.status.state();
-		}
-
-		boolean listening() {
-			return TcpResponder.this.listener != null;
-		}
-
-		void closeListener() {
-			TcpResponder.this.closeListener();
+			return status().state();
 		}
 
 		/**
-		 * Binds a listener with the given settings, which stay whether the bind succeeds or not; a failed bind
-		 * leaves the responder FAILED.
+		 * Whether a listener is bound on some address.
+		 */
+		boolean listening() {
+			return TcpResponder.this.listeners.stream().anyMatch(Listener::bound);
+		}
+
+		void closeListeners() {
+			TcpResponder.this.listeners.forEach(Listener::close);
+		}
+
+		/**
+		 * Binds a listener on every address of the given settings, which stay whether the binds succeed or not; a
+		 * listener whose bind failed is FAILED.
 		 */
 		RestartResult bind(ListenerSettings next) {
 			TcpResponder.this.settings = next;
+			replaceListeners(listenersFor(next));
 			try {
 				TcpResponder.this.bind();
 				return new RestartResult.Bound();
 			}
 			catch (ResponderBindException ex) {
-				return new RestartResult.BindFailed(ex.getError());
+				ResponderBindException.Failure first = ex.getFailures().getFirst();
+				return new RestartResult.BindFailed(first.address(), first.error());
 			}
 		}
 
 		/**
-		 * Binds a listener with the given settings beside the running one, then closes the old one; a failed bind
-		 * leaves the old one listening, with the error reported.
+		 * Binds a listener on every address of the given settings beside the running ones, then closes the old ones:
+		 * every address that stays keeps a listener throughout. All or nothing: if one bind fails, the new listeners
+		 * are closed, the old ones keep listening with the old settings, and the error is reported on the old
+		 * listener of that address, where there is one.
 		 */
 		RestartResult bindBeside(ListenerSettings next) {
-			Listener old = TcpResponder.this.listener;
-			try {
-				TcpResponder.this.listener = open(next);
+			List<Listener> old = TcpResponder.this.listeners;
+			List<Listener> fresh = listenersFor(next);
+			ListenerSettings bound = next;
+			for (Listener listener : fresh) {
+				try {
+					bound = listener.bind(bound);
+				}
+				catch (ResponderBindException ex) {
+					fresh.forEach(Listener::close);
+					for (Listener same : old) {
+						if (same.status.address().equals(listener.status.address())) {
+							same.status = new ListenerStatus(same.status.address(), same.status.state(),
+									same.status.since(), ex.getError());
+						}
+					}
+					return new RestartResult.BindFailed(listener.status.address(), ex.getError());
+				}
 			}
-			catch (ResponderBindException ex) {
-				TcpResponder.this.status = new ListenerStatus(ResponderState.LISTENING, TcpResponder.this.status.since(),
-						ex.getError());
-				return new RestartResult.BindFailed(ex.getError());
+			TcpResponder.this.settings = bound;
+			replaceListeners(fresh);
+			for (Listener listener : old) {
+				Listener successor = fresh.stream()
+					.filter((candidate) -> candidate.status.address().equals(listener.status.address()))
+					.findFirst()
+					.orElse(null);
+				if (successor != null) {
+					closeInFavourOf(listener, successor);
+				}
+				else {
+					listener.close();
+				}
 			}
-			if (old != null) {
-				closeInFavourOf(old, TcpResponder.this.listener);
-			}
-			setStatus(ResponderState.LISTENING, null);
+			logListening();
 			return new RestartResult.Bound();
 		}
 
 	}
 
 	/**
-	 * Closes a listener once its new connections go to its successor and its handshakes are done, then lets the
-	 * kernel choose by hash again; where the transport cannot steer, closes it at once.
+	 * Closes a listener once its new connections go to its successor on the same address and its handshakes are
+	 * done, then lets the kernel choose by hash again; where the transport cannot steer, or either is not bound, closes
+	 * it at once.
 	 */
 	private static void closeInFavourOf(Listener old, Listener successor) {
 		Transport.Steering steering = Transport.Steering.NONE;
 		try {
-			steering = old.socket.yieldTo(successor.socket, HANDOVER_HANDSHAKE_TIMEOUT);
+			if (old.socket != null && successor.socket != null) {
+				steering = old.socket.yieldTo(successor.socket, HANDOVER_HANDSHAKE_TIMEOUT);
+			}
 		}
 		catch (IOException ex) {
 			logger.warn("Steering new connections to the new listener failed (" + KernelError.of(ex).code()
@@ -307,27 +399,68 @@ final class TcpResponder {
 	}
 
 	/**
-	 * One bound listener and the thread that accepts on it.
+	 * The listener of one address: its status, and while it is bound, its socket and the thread that accepts on it.
 	 */
 	private final class Listener {
 
-		private final Transport.Listener socket;
+		private final @Nullable InetAddress address;
 
-		private final Thread acceptor;
+		private volatile ListenerStatus status;
 
-		Listener(Transport.Listener socket) {
-			this.socket = socket;
-			this.acceptor = new Thread(this::acceptLoop, "responder-acceptor-" + socket.port());
-			this.acceptor.setDaemon(true);
-			this.acceptor.start();
+		private Transport.@Nullable Listener socket;
+
+		private @Nullable Thread acceptor;
+
+		Listener(@Nullable InetAddress address) {
+			this.address = address;
+			this.status = new ListenerStatus(ListenerSettings.text(address), ResponderState.STOPPED, Instant.now(), null);
 		}
 
-		private void acceptLoop() {
+		boolean bound() {
+			return this.socket != null;
+		}
+
+		void setStatus(ResponderState state, @Nullable KernelError error) {
+			this.status = this.status.withState(state, error);
+		}
+
+		/**
+		 * Binds with the responder's settings, which then hold the bound port.
+		 * @throws ResponderBindException if the bind fails; the listener is then FAILED
+		 */
+		void bind() {
+			setStatus(ResponderState.STARTING, null);
+			try {
+				TcpResponder.this.settings = bind(TcpResponder.this.settings);
+			}
+			catch (ResponderBindException ex) {
+				setStatus(ResponderState.FAILED, ex.getError());
+				throw ex;
+			}
+		}
+
+		/**
+		 * Binds with the given settings and starts accepting; the listener is then LISTENING.
+		 * @return the settings with the bound port, which the next listener binds
+		 * @throws ResponderBindException if the bind fails; the status is left as it was
+		 */
+		ListenerSettings bind(ListenerSettings settings) {
+			Transport.Listener socket = open(settings, this.address);
+			this.socket = socket;
+			this.acceptor = new Thread(() -> acceptLoop(socket),
+					"responder-acceptor-" + this.status.address() + "-" + socket.port());
+			this.acceptor.setDaemon(true);
+			this.acceptor.start();
+			setStatus(ResponderState.LISTENING, null);
+			return settings.withPort(socket.port());
+		}
+
+		private void acceptLoop(Transport.Listener socket) {
 			long backoff = 0;
 			while (true) {
 				Transport.Connection connection;
 				try {
-					connection = this.socket.accept();
+					connection = socket.accept();
 					backoff = 0;
 				}
 				catch (IOException ex) {
@@ -349,17 +482,24 @@ final class TcpResponder {
 
 		/**
 		 * Stops accepting, waits for the accept thread to finish with the connection in hand, then releases the
-		 * socket: on Linux, closing a descriptor would not wake a thread blocked in accept on it.
+		 * socket: on Linux, closing a descriptor would not wake a thread blocked in accept on it. Does nothing when
+		 * not bound.
 		 */
 		void close() {
-			this.socket.shutdown();
+			Transport.Listener socket = this.socket;
+			if (socket == null) {
+				return;
+			}
+			socket.shutdown();
 			try {
 				this.acceptor.join();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			this.socket.close();
+			socket.close();
+			this.socket = null;
+			this.acceptor = null;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -20,12 +21,15 @@ interface Transport {
 	String name();
 
 	/**
-	 * Opens a socket, sets SO_REUSEADDR (always explicitly) and SO_REUSEPORT (when asked), binds and listens.
-	 * @param settings the address, port, options and backlog
+	 * Opens a socket of the address's family, sets SO_REUSEADDR (always explicitly) and SO_REUSEPORT (when asked),
+	 * binds one address and listens: the responder calls it once per address of its settings.
+	 * @param settings the port, options and backlog
+	 * @param address the local address, one of the settings' {@link ListenerSettings#bindAddresses()}; {@code null}
+	 * for every local address
 	 * @return the bound listener
 	 * @throws IOException if a call fails; {@link KernelError#of(Throwable)} tells which and why
 	 */
-	Listener listen(ListenerSettings settings) throws IOException;
+	Listener listen(ListenerSettings settings, @Nullable InetAddress address) throws IOException;
 
 	/**
 	 * Opens what waits for connections to become writable or readable, for one thread.

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.tcpresponder.deploy.Repository.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -172,9 +173,27 @@ class HelmChartTest {
 		assertThat((Object) at(config, "responder.message")).isEqualTo(message);
 		assertThat((Object) at(config, "responder.close-mode")).isEqualTo("client-first");
 		assertThat((Object) at(config, "responder.backlog")).isEqualTo(7);
-		assertThat((Object) at(config, "responder.bind-address")).isEqualTo("0.0.0.0");
+		assertThat((Object) at(config, "responder.bind-addresses")).as("the deprecated value, as a list of one")
+			.isEqualTo(List.of("0.0.0.0"));
+		assertThat((Map<String, Object>) at(config, "responder")).doesNotContainKey("bind-address");
 		assertThat((Map<String, Object>) at(Chart.template().applicationConfig(), "responder"))
-			.doesNotContainKey("bind-address");
+			.doesNotContainKey("bind-address")
+			.doesNotContainKey("bind-addresses");
+	}
+
+	@Test
+	void bindAddressesReachTheApplicationConfigAsAList() {
+		Chart.Rendered rendered = Chart.templateWith(this.workDir,
+				"responder:\n  bindAddresses: [\"127.0.0.1\", \"::1\"]\n");
+		assertThat((Object) at(rendered.applicationConfig(), "responder.bind-addresses"))
+			.isEqualTo(List.of("127.0.0.1", "::1"));
+	}
+
+	@Test
+	void bindAddressAndBindAddressesTogetherAreRefused() {
+		assertThatException().isThrownBy(() -> Chart.templateWith(this.workDir,
+				"responder:\n  bindAddress: \"0.0.0.0\"\n  bindAddresses: [\"127.0.0.1\"]\n"))
+			.withMessageContaining("responder.bindAddress is deprecated for responder.bindAddresses");
 	}
 
 	@Test
@@ -361,9 +380,13 @@ class HelmChartTest {
 		responder.put("write-timeout", at(values, "responder.writeTimeout"));
 		responder.put("fail-fast", at(values, "responder.failFast"));
 		responder.put("tcp", Map.of("refresh-interval", at(values, "responder.tcp.refreshInterval")));
+		List<String> bindAddresses = at(values, "responder.bindAddresses");
 		String bindAddress = at(values, "responder.bindAddress");
-		if (bindAddress != null && !bindAddress.isEmpty()) {
-			responder.put("bind-address", bindAddress);
+		if (bindAddresses != null && !bindAddresses.isEmpty()) {
+			responder.put("bind-addresses", bindAddresses);
+		}
+		else if (bindAddress != null && !bindAddress.isEmpty()) {
+			responder.put("bind-addresses", List.of(bindAddress));
 		}
 		responder.put("security", Map.of("anonymous-reads", at(values, "responder.security.anonymousReads")));
 		Map<String, Object> config = new LinkedHashMap<>();

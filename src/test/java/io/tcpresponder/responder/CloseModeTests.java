@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
@@ -102,7 +103,7 @@ class CloseModeTests {
 	}
 
 	private int start(CloseMode closeMode, Duration clientCloseTimeout) {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, 32),
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, 32),
 				LINE, closeMode, Duration.ofSeconds(5), clientCloseTimeout);
 		this.responder.start();
 		return this.responder.settings().port();

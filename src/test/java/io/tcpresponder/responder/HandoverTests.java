@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -89,7 +90,7 @@ class HandoverTests {
 
 	@Test
 	void handoverNeedsReusePort() {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, 32),
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, 32),
 				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		assertThatIllegalStateException().isThrownBy(() -> this.responder.handOver((s) -> s))
@@ -100,7 +101,7 @@ class HandoverTests {
 
 	@Test
 	void aFailedHandoverKeepsTheOldListener() throws IOException {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, true, 32),
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, true, 32),
 				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();
@@ -116,7 +117,7 @@ class HandoverTests {
 
 	private Load.Outcomes restartUnderLoad(boolean reusePort, Consumer<TcpResponder> restart) {
 		this.responder = new TcpResponder(Transports.load(this.choice),
-				new ListenerSettings(null, 0, true, reusePort, 4096), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
+				new ListenerSettings(List.of(), 0, true, reusePort, 4096), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
 				Duration.ofSeconds(5));
 		this.responder.start();
 		try (Load load = Load.start(this.responder.settings().port(), LINE, CLIENTS, Clients.TIMEOUT_MILLIS)) {

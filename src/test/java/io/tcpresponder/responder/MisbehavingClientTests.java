@@ -220,7 +220,7 @@ class MisbehavingClientTests {
 		String longLine = "y".repeat(2 * TcpResponder.INLINE_WRITE_LIMIT) + "\n";
 		for (CloseMode closeMode : CloseMode.values()) {
 			TcpResponder responder = new TcpResponder(Transports.load(this.choice),
-					new ListenerSettings(null, 0, true, false, 8), longLine, closeMode, Duration.ofSeconds(5),
+					new ListenerSettings(List.of(), 0, true, false, 8), longLine, closeMode, Duration.ofSeconds(5),
 					Duration.ofSeconds(5));
 			responder.start();
 			assertThat(Clients.fetchLineAndClose(responder.settings().port())).isEqualTo(longLine);
@@ -229,7 +229,7 @@ class MisbehavingClientTests {
 	}
 
 	private int start(String line, int backlog, CloseMode closeMode, Duration writeTimeout) {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, backlog),
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, backlog),
 				line, closeMode, writeTimeout, Duration.ofSeconds(5));
 		this.responder.start();
 		return this.responder.settings().port();

@@ -84,6 +84,12 @@ class ResponderEndpointIntegrationTests {
 	void describesTheListener() {
 		JsonNode responder = this.actuator.responder();
 		assertThat(responder.get("address").asString()).isEqualTo("::");
+		assertThat(responder.get("listeners")).singleElement().satisfies((listener) -> {
+			assertThat(listener.get("address").asString()).isEqualTo("::");
+			assertThat(listener.get("port").asInt()).isEqualTo(this.port);
+			assertThat(listener.get("state").asString()).isEqualTo("LISTENING");
+			assertThat(listener.get("since")).isEqualTo(responder.get("since"));
+		});
 		assertThat(this.port).isPositive();
 		assertThat(responder.get("reuseAddress").asBoolean()).isTrue();
 		assertThat(responder.get("backlog").asInt()).isEqualTo(511);
@@ -167,7 +173,7 @@ class ResponderEndpointIntegrationTests {
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			JsonNode problem = Actuator.json(response);
 			assertThat(problem.get("title").asString()).isEqualTo("Conflict");
-			assertThat(problem.get("detail").asString()).isEqualTo("The new listener did not bind port "
+			assertThat(problem.get("detail").asString()).isEqualTo("The new listener on :: did not bind port "
 					+ holder.getLocalPort() + ": Address already in use (EADDRINUSE)");
 			JsonNode failed = problem.get("responder");
 			assertThat(failed.get("state").asString()).isEqualTo("FAILED");

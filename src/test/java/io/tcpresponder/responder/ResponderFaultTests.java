@@ -64,7 +64,7 @@ class ResponderFaultTests {
 	void aThousandRestartsUnderLoadAndFromConcurrentCallersLeaveOneListenerAndNothingBehind() throws Exception {
 		KernelSockets.assumeAvailable();
 		ProcessResources.assumeAvailable();
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(null, 0, true, false, 32),
+		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, 32),
 				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();

@@ -1,5 +1,6 @@
 package io.tcpresponder.responder;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ResponderMetricsTests {
 
-	private final TcpResponder responder = new TcpResponder(new ListenerSettings(null, 0, true, false, 32), "hello\n",
+	private final TcpResponder responder = new TcpResponder(new ListenerSettings(List.of(), 0, true, false, 32), "hello\n",
 			CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -54,6 +55,34 @@ class ResponderMetricsTests {
 	}
 
 	@Test
+	void listeningHasARowPerAddressThatFollowsARestartChangingThem() {
+		TcpResponder responder = new TcpResponder(new ListenerSettings(
+				List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2")), 0, true, false, 32),
+				"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
+		try {
+			new ResponderMetrics(responder).bindTo(this.registry);
+			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("127.0.0.1", 0.0, "127.0.0.2", 0.0));
+			responder.start();
+			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("127.0.0.1", 1.0, "127.0.0.2", 1.0));
+			assertThat(responder.restart((settings) -> settings.withAddresses(List.of(InetAddress.ofLiteral("::1")))))
+				.isTrue();
+			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("::1", 1.0));
+			responder.stop(Duration.ofSeconds(1));
+			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("::1", 0.0));
+		}
+		finally {
+			responder.stop(Duration.ofSeconds(1));
+		}
+	}
+
+	private Map<String, Double> listening() {
+		return this.registry.find("responder.listening")
+			.gauges()
+			.stream()
+			.collect(Collectors.toMap((gauge) -> gauge.getId().getTag("address"), (gauge) -> gauge.value()));
+	}
+
+	@Test
 	void everyMeterIsDescribedAndHasOneSetOfTags() {
 		new ResponderMetrics(this.responder).bindTo(this.registry);
 		for (Meter meter : this.registry.getMeters()) {
@@ -70,7 +99,8 @@ class ResponderMetricsTests {
 		assertThat(tagKeys).allSatisfy((name, keys) -> assertThat(keys).as(name).hasSize(1))
 			.containsEntry("responder.connections.failed", Set.of(Set.of("reason")))
 			.containsEntry("responder.restarts", Set.of(Set.of("outcome")))
-			.containsEntry("responder.connections.accepted", Set.of(Set.of()));
+			.containsEntry("responder.connections.accepted", Set.of(Set.of()))
+			.containsEntry("responder.listening", Set.of(Set.of("address")));
 		assertThat(tagValues("responder.connections.failed", "reason")).containsExactlyInAnyOrder("reset", "timeout",
 				"shutdown", "error");
 		assertThat(tagValues("responder.restarts", "outcome")).containsExactlyInAnyOrder("succeeded", "failed");

@@ -51,7 +51,7 @@ class ResponderSoakTests {
 		long sampleSeconds = Long.getLong("soak.sample-seconds", 30);
 		long soakNanos = Math.round(minutes * 60e9);
 		this.responder = new TcpResponder(Transports.load(TransportChoice.NATIVE),
-				new ListenerSettings(null, 0, true, false, 32), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
+				new ListenerSettings(List.of(), 0, true, false, 32), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
 				Duration.ofSeconds(5));
 		this.responder.start();
 		int port = this.responder.settings().port();

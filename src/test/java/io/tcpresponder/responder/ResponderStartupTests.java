@@ -46,6 +46,11 @@ class ResponderStartupTests {
 			responder.backlog=0               | responder.backlog        | must be greater than or equal to 1
 			responder.message=                | responder.message        | must not be empty
 			responder.bind-address=192.0.2.1  | responder.bind-address   | must be an address of this host
+			responder.bind-address=localhost  | responder.bind-address   | failed to convert
+			responder.bind-addresses=127.0.0.1,192.0.2.1 | responder.bindAddresses[1] | must be an address of this host
+			responder.bind-addresses=localhost | responder.bind-addresses | failed to convert
+			responder.bind-addresses=127.0.0.1,127.0.0.1 | responder.bind-addresses | must only contain unique elements
+			responder.bind-addresses=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9,127.0.0.10,127.0.0.11,127.0.0.12,127.0.0.13,127.0.0.14,127.0.0.15,127.0.0.16,127.0.0.17 | responder.bind-addresses | size must be between 0 and 16
 			responder.write-timeout=0s        | responder.write-timeout  | must be longer than or equal to
 			responder.shutdown-timeout=-1s    | responder.shutdown-timeout | must be longer than or equal to
 			responder.close-mode=bogus        | responder.close-mode     | 'are valid:\n\n    client-first\n    server-first\n'
@@ -53,8 +58,69 @@ class ResponderStartupTests {
 	void badConfigurationFailsStartupNamingTheProperty(String setting, String property, String reason,
 			CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run(setting).close());
-		assertThat(output).contains("APPLICATION FAILED TO START", "Origin: \"" + property + "\"",
-				reason.translateEscapes());
+		// A list's element has no origin of its own: the report names it by its index.
+		assertThat(output).contains("APPLICATION FAILED TO START", reason.translateEscapes())
+			.containsAnyOf("Origin: \"" + property + "\"", "Property: " + property + "\n");
+	}
+
+	@Test
+	void theDeprecatedBindAddressIsAListOfOneAddress() throws IOException {
+		try (ConfigurableApplicationContext context = run("responder.port=0", "responder.bind-address=127.0.0.2")) {
+			TcpResponder responder = context.getBean(TcpResponder.class);
+			int port = responder.settings().port();
+			assertThat(responder.settings().addresses()).containsExactly(InetAddress.ofLiteral("127.0.0.2"));
+			assertThat(responder.listenerStatuses()).singleElement()
+				.satisfies((listener) -> assertThat(listener.address()).isEqualTo("127.0.0.2"))
+				.satisfies((listener) -> assertThat(listener.state()).isEqualTo(ResponderState.LISTENING));
+			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.2"), port)).isEqualTo("I sent sth to client!\n");
+			assertThatExceptionOfType(ConnectException.class).as("not listening on 127.0.0.1")
+				.isThrownBy(() -> Clients.connect(port).close());
+		}
+	}
+
+	@Test
+	void bindAddressAndBindAddressesTogetherFailStartupNamingBoth(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("responder.port=0", "responder.bind-address=127.0.0.1",
+				"responder.bind-addresses=127.0.0.2").close());
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The following configuration properties are mutually exclusive:", "responder.bind-address",
+				"responder.bind-addresses");
+	}
+
+	@Test
+	void failFastNamesTheAddressThatDidNotBind(CapturedOutput output) throws IOException {
+		try (ServerSocket holder = new ServerSocket()) {
+			holder.bind(new java.net.InetSocketAddress(InetAddress.ofLiteral("127.0.0.2"), 0));
+			int port = holder.getLocalPort();
+			assertThatExceptionOfType(ResponderBindException.class)
+				.isThrownBy(() -> run("responder.port=" + port, "responder.bind-addresses=127.0.0.1,127.0.0.2",
+						"responder.fail-fast=true")
+					.close())
+				.withMessage("Unable to start the TCP responder on 127.0.0.2 port " + port
+						+ ": EADDRINUSE (Address already in use)");
+			assertThat(output).contains("APPLICATION FAILED TO START",
+					"The TCP responder could not listen on 127.0.0.2 port " + port + ": EADDRINUSE (Address already in use).",
+					"responder.bind-addresses");
+			assertThatExceptionOfType(ConnectException.class).as("the address that did bind is closed again")
+				.isThrownBy(() -> Clients.connect(port).close());
+		}
+	}
+
+	@Test
+	void failFastOnAWildcardBesideASpecificAddressSaysLinuxRefusesIt(CapturedOutput output) throws IOException {
+		int port;
+		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = free.getLocalPort();
+		}
+		assertThatExceptionOfType(ResponderBindException.class)
+			.isThrownBy(() -> run("responder.port=" + port, "responder.bind-addresses=0.0.0.0,127.0.0.1",
+					"responder.fail-fast=true")
+				.close())
+			.withMessage("Unable to start the TCP responder on 127.0.0.1 port " + port
+					+ ": EADDRINUSE (Address already in use)");
+		assertThat(output).contains("The TCP responder could not listen on 127.0.0.1 port " + port
+				+ ": EADDRINUSE (Address already in use). responder.bind-addresses has a wildcard address beside others.")
+			.contains("On Linux a wildcard address (0.0.0.0 or ::) and another address on the same port refuse each other");
 	}
 
 	@Test

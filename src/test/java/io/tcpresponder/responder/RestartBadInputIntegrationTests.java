@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,8 +41,8 @@ class RestartBadInputIntegrationTests {
 
 	private static final String LINE = "I sent sth to client!\n";
 
-	private static final List<String> SETTINGS = List.of("state", "port", "reuseAddress", "reusePort", "backlog",
-			"since", "restarts");
+	private static final List<String> SETTINGS = List.of("state", "address", "port", "reuseAddress", "reusePort",
+			"backlog", "since", "listeners", "restarts");
 
 	private static final AtomicInteger refused = new AtomicInteger();
 
@@ -196,9 +197,37 @@ class RestartBadInputIntegrationTests {
 			{"backlog": [32, 33]}                  | backlog
 			{"backlog": {"a": 1}}                  | backlog
 			{"reuseAddress": [true]}               | reuseAddress
+			{"bindAddresses": "127.0.0.1"}         | bindAddresses
+			{"bindAddresses": 1}                   | bindAddresses
+			{"bindAddresses": null}                | bindAddresses
+			{"bindAddresses": {"a": "127.0.0.1"}}  | bindAddresses
+			{"bindAddresses": [1]}                 | bindAddresses
+			{"bindAddresses": ["127.0.0.1", 2]}    | bindAddresses
+			{"bindAddresses": [null]}              | bindAddresses
+			{"bindAddresses": [["127.0.0.1"]]}     | bindAddresses
+			{"bindAddresses": [""]}                | bindAddresses
+			{"bindAddresses": [" 127.0.0.1"]}      | bindAddresses
+			{"bindAddresses": ["localhost"]}       | bindAddresses
+			{"bindAddresses": ["192.0.2.1"]}       | bindAddresses
+			{"bindAddresses": ["127.0.0.1", "127.0.0.1"]} | bindAddresses
+			{"bindAddresses": ["::1", "0:0:0:0:0:0:0:1"]} | bindAddresses
+			{"port": 9001, "bindAddresses": ["x"]} | bindAddresses
 			""")
 	void aBadValueIsRefusedNamingTheField(String body, String field) {
 		assertRefused(standard(), standard().path(), body, field, field + " must be");
+	}
+
+	/**
+	 * More addresses than {@code responder.bind-addresses} takes: 127.0.0.1 to 127.0.0.17, each an address of this
+	 * host.
+	 */
+	@Test
+	void tooManyAddressesAreRefused() {
+		String addresses = java.util.stream.IntStream.rangeClosed(1, ResponderProperties.MAX_BIND_ADDRESSES + 1)
+			.mapToObj((n) -> "\"127.0.0." + n + "\"")
+			.collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+		assertRefused(standard(), standard().path(), "{\"bindAddresses\": " + addresses + "}", "bindAddresses",
+				"bindAddresses must be at most 16 addresses, got 17");
 	}
 
 	@ParameterizedTest
@@ -211,7 +240,8 @@ class RestartBadInputIntegrationTests {
 		String anObject = "The body must be a JSON object such as {\"reuseAddress\": false}, or no body at all";
 		return Stream.of(
 				Arguments.of("{\"bogus\": 1}", "bogus",
-						"unknown field \"bogus\"; a restart takes mode, reuseAddress, reusePort, port, backlog"),
+						"unknown field \"bogus\"; a restart takes mode, reuseAddress, reusePort, port, backlog, "
+								+ "bindAddresses"),
 				Arguments.of("{\"port\": 9000, \"reuse\": false}", "reuse", "unknown field \"reuse\""),
 				Arguments.of("{\"backlog\": 32, \"backlog\": 64}", "backlog",
 						"field \"backlog\" is given more than once"),

@@ -105,7 +105,7 @@ class TcpResponderTests {
 		// The write timeout runs from the last byte a client took: a reader held up for longer by a busy machine (a
 		// load average of 20 on 2 cores stalls threads for over 500 ms) would be reset. It bounds the silent client's
 		// wait; it is no speed claim.
-		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, Duration.ofSeconds(5));
+		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, true, false, 32), line, Duration.ofSeconds(5));
 		responder.start();
 		int port = responder.settings().port();
 		try (Socket silent = Clients.connect(port)) {
@@ -127,7 +127,7 @@ class TcpResponderTests {
 		// A reader that takes at most 64 KiB every 8 ms: 40 MiB take it over 5 seconds, more than twice the write
 		// timeout, while the server never waits anywhere near that long for it to take the next bytes.
 		String line = "x".repeat(40 << 20) + "\n";
-		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, writeTimeout);
+		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, true, false, 32), line, writeTimeout);
 		responder.start();
 		long started = System.nanoTime();
 		Reception received;
@@ -173,7 +173,7 @@ class TcpResponderTests {
 	@Test
 	void stopResetsWritesStillPendingAfterTheShutdownTimeout() throws Exception {
 		String line = largeLine();
-		TcpResponder responder = responder(new ListenerSettings(null, 0, true, false, 32), line, Duration.ofMinutes(1));
+		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, true, false, 32), line, Duration.ofMinutes(1));
 		responder.start();
 		try (Socket silent = Clients.connect(responder.settings().port())) {
 			await().atMost(WAIT).until(() -> responder.counts().accepted() == 1);
@@ -202,7 +202,7 @@ class TcpResponderTests {
 	}
 
 	private TcpResponder start(boolean reuseAddress, String line) {
-		TcpResponder responder = responder(new ListenerSettings(null, 0, reuseAddress, false, 32), line,
+		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, reuseAddress, false, 32), line,
 				Duration.ofSeconds(5));
 		responder.start();
 		return responder;

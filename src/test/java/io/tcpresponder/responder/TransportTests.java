@@ -130,7 +130,7 @@ class TransportTests {
 	void aPortHeldByAnotherSocketFailsWithTheKernelsErrorThenBindsOnceFree() throws IOException {
 		ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
 		int port = holder.getLocalPort();
-		TcpResponder responder = responder(new ListenerSettings(null, port, true, false, 32), LINE,
+		TcpResponder responder = responder(new ListenerSettings(List.of(), port, true, false, 32), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
 			.withMessage("Unable to start the TCP responder on :: port " + port + ": EADDRINUSE (Address already in use)");
@@ -157,7 +157,7 @@ class TransportTests {
 	void anIpv4AddressIsListenedOnAlone() throws IOException {
 		KernelSockets.assumeAvailable();
 		InetAddress loopback = InetAddress.getByName("127.0.0.1");
-		TcpResponder responder = start(new ListenerSettings(loopback, 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
+		TcpResponder responder = start(new ListenerSettings(List.of(loopback), 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
 				Duration.ofSeconds(5));
 		int port = responder.settings().port();
 		assertThat(fetch(loopback, port)).isEqualTo(LINE);
@@ -193,7 +193,7 @@ class TransportTests {
 	}
 
 	private static ListenerSettings settings(boolean reuseAddress) {
-		return new ListenerSettings(null, 0, reuseAddress, false, 32);
+		return new ListenerSettings(List.of(), 0, reuseAddress, false, 32);
 	}
 
 	private TcpResponder start(ListenerSettings settings, String line, CloseMode closeMode, Duration timeout) {

@@ -27,7 +27,18 @@ public final class Clients {
 	 * @return what the server sent
 	 */
 	public static String fetch(int port) {
-		try (Socket socket = connect(port)) {
+		return fetch(InetAddress.ofLiteral("127.0.0.1"), port);
+	}
+
+	/**
+	 * Connects to one address of the machine, such as {@code 127.0.0.2} or {@code ::1}, reads everything until end
+	 * of stream, and closes.
+	 * @param address the responder's address
+	 * @param port the responder's port
+	 * @return what the server sent
+	 */
+	public static String fetch(InetAddress address, int port) {
+		try (Socket socket = connect(address, port)) {
 			return readToEnd(socket);
 		}
 		catch (IOException ex) {

@@ -90,7 +90,22 @@ public final class KernelSockets {
 		return new TimeWaitWatch(tcpExtCounter(TIME_WAIT_OVERFLOW));
 	}
 
+	/**
+	 * The local addresses of the listeners on a port, as {@code ss} writes them: {@code 127.0.0.1:9000} for an IPv4
+	 * socket, {@code [::ffff:127.0.0.1]:9000} for the same address on an IPv6 (dual-stack) socket.
+	 * @param port the port
+	 * @return the local address and port of each listener
+	 */
+	public static List<String> listening(int port) {
+		// With a state filter, ss leaves out the State column: Recv-Q, Send-Q, Local Address:Port, Peer Address:Port.
+		return lines("listening", "sport", port).stream().map((line) -> line.strip().split("\\s+")[2]).toList();
+	}
+
 	private static long count(String state, String portFilter, int port) {
+		return lines(state, portFilter, port).size();
+	}
+
+	private static List<String> lines(String state, String portFilter, int port) {
 		try {
 			Process process = new ProcessBuilder(SS.toString(), "-H", "-t", "-a", "-n", "state", state, portFilter, "=",
 					":" + port)
@@ -100,7 +115,7 @@ public final class KernelSockets {
 			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
 				throw new IllegalStateException("ss failed: " + out);
 			}
-			return out.lines().filter((line) -> !line.isBlank()).count();
+			return out.lines().filter((line) -> !line.isBlank()).toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -2,6 +2,7 @@ package io.tcpresponder.support;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Load implements AutoCloseable {
 
+	private static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
+
 	/** No client thread makes more connections than this, however long it runs. */
 	private static final int MAX_CONNECTIONS_PER_THREAD = 5_000_000;
 
@@ -29,9 +32,9 @@ public final class Load implements AutoCloseable {
 
 	private Outcomes outcomes;
 
-	private Load(int port, byte[] line, int threads, int connectTimeoutMillis) {
+	private Load(InetAddress address, int port, byte[] line, int threads, int connectTimeoutMillis) {
 		for (int i = 0; i < threads; i++) {
-			Worker worker = new Worker(port, line, connectTimeoutMillis);
+			Worker worker = new Worker(address, port, line, connectTimeoutMillis);
 			worker.thread.setName("load-client-" + i);
 			this.workers.add(worker);
 			worker.thread.start();
@@ -47,7 +50,20 @@ public final class Load implements AutoCloseable {
 	 * @return the running load
 	 */
 	public static Load start(int port, String line, int threads, int connectTimeoutMillis) {
-		return new Load(port, line.getBytes(StandardCharsets.UTF_8), threads, connectTimeoutMillis);
+		return start(LOOPBACK, port, line, threads, connectTimeoutMillis);
+	}
+
+	/**
+	 * Starts client threads that connect to one address of the machine, such as {@code 127.0.0.2} or {@code ::1}.
+	 * @param address the responder's address
+	 * @param port the responder's port
+	 * @param line the line every client should receive
+	 * @param threads how many client threads
+	 * @param connectTimeoutMillis how long a connect may take before the client gives up
+	 * @return the running load
+	 */
+	public static Load start(InetAddress address, int port, String line, int threads, int connectTimeoutMillis) {
+		return new Load(address, port, line.getBytes(StandardCharsets.UTF_8), threads, connectTimeoutMillis);
 	}
 
 	/**
@@ -101,10 +117,24 @@ public final class Load implements AutoCloseable {
 	 * @return what this connection received
 	 */
 	public static Reception receive(int port, byte[] line, int connectTimeoutMillis, int readTimeoutMillis) {
+		return receive(LOOPBACK, port, line, connectTimeoutMillis, readTimeoutMillis);
+	}
+
+	/**
+	 * Connects once to one address of the machine and reads until the server ends the connection.
+	 * @param address the responder's address
+	 * @param port the responder's port
+	 * @param line the line expected
+	 * @param connectTimeoutMillis how long the connect may take
+	 * @param readTimeoutMillis how long a read may wait
+	 * @return what this connection received
+	 */
+	public static Reception receive(InetAddress address, int port, byte[] line, int connectTimeoutMillis,
+			int readTimeoutMillis) {
 		Socket socket = new Socket();
 		try (socket) {
 			try {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), connectTimeoutMillis);
+				socket.connect(new InetSocketAddress(address, port), connectTimeoutMillis);
 				socket.setSoTimeout(readTimeoutMillis);
 			}
 			catch (IOException ex) {
@@ -252,18 +282,18 @@ public final class Load implements AutoCloseable {
 
 		private Outcomes outcomes = Outcomes.NONE;
 
-		Worker(int port, byte[] line, int connectTimeoutMillis) {
-			this.thread = new Thread(() -> run(port, line, connectTimeoutMillis));
+		Worker(InetAddress address, int port, byte[] line, int connectTimeoutMillis) {
+			this.thread = new Thread(() -> run(address, port, line, connectTimeoutMillis));
 			this.thread.setDaemon(true);
 		}
 
-		private void run(int port, byte[] line, int connectTimeoutMillis) {
+		private void run(InetAddress address, int port, byte[] line, int connectTimeoutMillis) {
 			long whole = 0;
 			long nothing = 0;
 			long notConnected = 0;
 			long partial = 0;
 			for (int i = 0; i < MAX_CONNECTIONS_PER_THREAD && Load.this.running.get(); i++) {
-				Reception reception = receive(port, line, connectTimeoutMillis, Clients.TIMEOUT_MILLIS);
+				Reception reception = receive(address, port, line, connectTimeoutMillis, Clients.TIMEOUT_MILLIS);
 				if (reception.whole()) {
 					whole++;
 				}

@@ -1,0 +1,41 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration metadata that IDEs read, as the configuration processor writes it into the jar.
+ */
+class ConfigurationMetadataTests {
+
+	@Test
+	void bindAddressIsDeprecatedForBindAddresses() throws IOException {
+		JsonNode metadata;
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(in).as("META-INF/spring-configuration-metadata.json").isNotNull();
+			metadata = JsonMapper.builder().build().readTree(in);
+		}
+		JsonNode bindAddress = property(metadata, "responder.bind-address");
+		assertThat(bindAddress.get("deprecated").asBoolean()).isTrue();
+		assertThat(bindAddress.at("/deprecation/replacement").asString()).isEqualTo("responder.bind-addresses");
+		JsonNode bindAddresses = property(metadata, "responder.bind-addresses");
+		assertThat(bindAddresses.get("type").asString()).isEqualTo("java.util.List<java.net.InetAddress>");
+		assertThat(bindAddresses.has("deprecated")).isFalse();
+		assertThat(bindAddresses.get("description").asString()).contains("empty means every local address");
+	}
+
+	private static JsonNode property(JsonNode metadata, String name) {
+		return metadata.get("properties")
+			.valueStream()
+			.filter((property) -> name.equals(property.get("name").asString()))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no property " + name + " in the metadata"));
+	}
+
+}
