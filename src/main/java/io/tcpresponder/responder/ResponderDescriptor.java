@@ -32,8 +32,8 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param tcp the kernel's view of the port
  */
 record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, boolean reusePort,
-		int backlog, String closeMode, String transport, Instant since, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
-		List<Listener> listeners, ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp)
+		int backlog, String closeMode, String transport, Instant since,
+		@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError, List<Listener> listeners, ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp)
 		implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {

@@ -110,7 +110,8 @@ record ResponderProperties(
 			validator.afterPropertiesSet();
 			Binder binder = new Binder(ConfigurationPropertySources.get(environment),
 					new PropertySourcesPlaceholdersResolver(environment), literalAddresses());
-			ResponderProperties properties = binder.bindOrCreate(PREFIX, Bindable.of(ResponderProperties.class), new ValidationBindHandler(validator));
+			ResponderProperties properties = binder.bindOrCreate(PREFIX, Bindable.of(ResponderProperties.class),
+					new ValidationBindHandler(validator));
 			MutuallyExclusiveConfigurationPropertiesException.throwIfMultipleNonNullValuesIn((entries) -> {
 				entries.put(PREFIX + ".bind-address", properties.bindAddress);
 				entries.put(PREFIX + ".bind-addresses",
