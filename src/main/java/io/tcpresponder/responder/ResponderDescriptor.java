@@ -33,7 +33,8 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  */
 record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, boolean reusePort,
 		int backlog, String closeMode, String transport, Instant since,
-		@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError, List<Listener> listeners, ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp)
+		@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError, List<Listener> listeners,
+		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp)
 		implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
