@@ -6,8 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +62,18 @@ class ExecutableJarIT {
 		this.process.destroy();
 		assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(read(err)).as("standard error").doesNotContain("restricted method").doesNotContain("WARNING");
+	}
+
+	/** The jar README.md tells users to run is the one the build makes: a version change renames it. */
+	@Test
+	void theJarTheReadmeRunsIsTheOneTheBuildMakes() throws IOException {
+		String readme = Files.readString(Repository.ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+		Matcher paths = Pattern.compile("target/(tcp-responder-[\\w.-]+\\.jar)").matcher(readme);
+		Set<String> named = new TreeSet<>();
+		while (paths.find()) {
+			named.add(paths.group(1));
+		}
+		assertThat(named).as("jars README.md runs").containsExactly(executableJar().getFileName().toString());
 	}
 
 	private static Path executableJar() throws IOException {
