@@ -83,8 +83,8 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 	 * @param listenOverflows the host's TcpExt ListenOverflows
 	 * @param listenDrops the host's TcpExt ListenDrops
 	 * @param migrateRequests whether the kernel moves the accept queue of a closing SO_REUSEPORT listener to its
-	 * siblings ({@code net.ipv4.tcp_migrate_req}), which a handover needs to lose no connection; {@code null} where
-	 * the kernel has no such setting
+	 * siblings ({@code net.ipv4.tcp_migrate_req}), which a handover on nio needs to lose no connection; {@code null}
+	 * where the kernel has no such setting
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record KernelView(boolean available, @Nullable Map<TcpState, Long> states, @Nullable AcceptQueue acceptQueue,

@@ -21,9 +21,10 @@ enum RestartMode {
 
 	/**
 	 * Bind the new listeners beside the old ones with SO_REUSEPORT, then close the old ones, so that no address that
-	 * stays ever stops accepting. Connections still in the old listener's accept queue when it closes move to the new one only
-	 * where the kernel migrates them ({@code net.ipv4.tcp_migrate_req = 1}); otherwise the kernel resets them. If the
-	 * new listener cannot be bound, the old ones keep listening and the error is reported.
+	 * stays ever stops accepting. Where the transport steers new connections to the new listener, the old one closes
+	 * holding none; otherwise what is still in its accept queue moves to the new one only where the kernel migrates it
+	 * ({@code net.ipv4.tcp_migrate_req = 1}), and is reset elsewhere. If a new listener cannot be bound, the old ones
+	 * keep listening and the error is reported.
 	 */
 	HANDOVER("handover") {
 
