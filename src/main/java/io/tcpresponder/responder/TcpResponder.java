@@ -375,13 +375,13 @@ final class TcpResponder {
 
 	/**
 	 * Closes a listener once its new connections go to its successor on the same address and its handshakes are
-	 * done, then lets the kernel choose by hash again; where the transport cannot steer, or either is not bound, closes
-	 * it at once.
+	 * done, then lets the kernel choose by hash again; where the transport cannot steer, either is not bound, or the
+	 * successor is on another port (another SO_REUSEPORT group), closes it at once.
 	 */
 	private static void closeInFavourOf(Listener old, Listener successor) {
 		Transport.Steering steering = Transport.Steering.NONE;
 		try {
-			if (old.socket != null && successor.socket != null) {
+			if (old.socket != null && successor.socket != null && old.socket.port() == successor.socket.port()) {
 				steering = old.socket.yieldTo(successor.socket, HANDOVER_HANDSHAKE_TIMEOUT);
 			}
 		}
