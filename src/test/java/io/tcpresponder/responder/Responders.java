@@ -10,12 +10,18 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * The responders of a test, on one transport (registered with {@code @RegisterExtension}, usually from a class
  * parameterized over {@link TransportChoice}): loads the transport before each test as {@link Transports} does,
  * creates responders on it, and after the test stops every one of them and the client threads.
  */
 final class Responders implements BeforeEachCallback, AfterEachCallback {
+
+	/** Bounds a wait on the counts: a failure, not a speed claim. */
+	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private final TransportChoice choice;
 
@@ -96,6 +102,19 @@ final class Responders implements BeforeEachCallback, AfterEachCallback {
 		TcpResponder responder = create(settings, line, closeMode, writeTimeout, clientCloseTimeout);
 		responder.start();
 		return responder;
+	}
+
+	/**
+	 * Waits until a responder has accepted the given number of connections and serves none of them any more.
+	 * @param responder the responder
+	 * @param accepted the connections it accepts in all
+	 */
+	static void awaitEnded(TcpResponder responder, long accepted) {
+		await().atMost(WAIT).untilAsserted(() -> {
+			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+			assertThat(counts.accepted()).isEqualTo(accepted);
+			assertThat(counts.active()).isZero();
+		});
 	}
 
 }

@@ -56,7 +56,7 @@ class TcpResponderTests {
 		for (Future<String> reply : replies) {
 			assertThat(reply.get()).isEqualTo(LINE);
 		}
-		awaitEnded(responder, 400);
+		Responders.awaitEnded(responder, 400);
 		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(400, 0, 400, 0));
 		assertThat(responder.counts().bytesWritten()).isEqualTo(400L * LINE.length());
 	}
@@ -121,7 +121,7 @@ class TcpResponderTests {
 		Duration took = Duration.ofNanos(System.nanoTime() - started);
 		assertThat(received).as("after %s", took).isEqualTo(Reception.WHOLE);
 		assertThat(took).as("the reader took longer than the write timeout").isGreaterThan(writeTimeout.multipliedBy(2));
-		awaitEnded(responder, 1);
+		Responders.awaitEnded(responder, 1);
 		assertThat(responder.counts().failed(FailureReason.TIMEOUT)).isZero();
 	}
 
@@ -139,7 +139,7 @@ class TcpResponderTests {
 				.isIn(Reception.WHOLE, Reception.WHOLE_THEN_RESET, Reception.NOTHING_RESET);
 			assertThat(sent.get()).as("bytes flooded before the server's reset").isLessThan(16L << 20);
 		}
-		awaitEnded(responder, 2);
+		Responders.awaitEnded(responder, 2);
 		assertThat(responder.counts().completed()).as("both were written the whole line").isEqualTo(2);
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 	}
@@ -203,14 +203,6 @@ class TcpResponderTests {
 		}
 		timeWait.await(() -> KernelSockets.count("time-wait", port), clients);
 		return port;
-	}
-
-	private static void awaitEnded(TcpResponder responder, long accepted) {
-		await().atMost(WAIT).untilAsserted(() -> {
-			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
-			assertThat(counts.accepted()).isEqualTo(accepted);
-			assertThat(counts.active()).isZero();
-		});
 	}
 
 	private static long flood(OutputStream out, long limit) {

@@ -57,7 +57,7 @@ class TransportTests {
 		for (Future<String> reply : replies) {
 			assertThat(reply.get()).isEqualTo(line);
 		}
-		awaitEnded(responder, 4);
+		Responders.awaitEnded(responder, 4);
 		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 4, 0));
 		assertThat(responder.counts().bytesWritten()).isEqualTo(4L * line.length());
 	}
@@ -72,7 +72,7 @@ class TransportTests {
 			socket.close();
 			assertThat(Clients.fetch(port)).isEqualTo(LINE);
 		}
-		awaitEnded(responder, 200);
+		Responders.awaitEnded(responder, 200);
 		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
 		assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed() + counts.active());
 		assertThat(counts.completed()).isGreaterThanOrEqualTo(100);
@@ -197,14 +197,6 @@ class TransportTests {
 		}
 		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= clients);
 		return port;
-	}
-
-	private static void awaitEnded(TcpResponder responder, long accepted) {
-		await().atMost(WAIT).untilAsserted(() -> {
-			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
-			assertThat(counts.accepted()).isEqualTo(accepted);
-			assertThat(counts.active()).isZero();
-		});
 	}
 
 	private static String fetch(InetAddress address, int port) throws IOException {
