@@ -8,13 +8,12 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
+import io.tcpresponder.support.ApplicationProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +29,6 @@ class ExecutableJarIT {
 	@TempDir
 	Path dir;
 
-	private Process process;
-
-	@AfterEach
-	void kill() throws InterruptedException {
-		if (this.process != null && this.process.isAlive()) {
-			this.process.destroyForcibly();
-			this.process.waitFor(30, TimeUnit.SECONDS);
-		}
-	}
-
 	@Test
 	void theJarEnablesNativeAccessAndStartsWithoutARestrictedMethodWarning() throws Exception {
 		Path jar = executableJar();
@@ -48,19 +37,20 @@ class ExecutableJarIT {
 		}
 		Path out = this.dir.resolve("stdout.txt");
 		Path err = this.dir.resolve("stderr.txt");
-		this.process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toString(), "--server.port=0", "--responder.port=0")
+		ProcessBuilder command = new ProcessBuilder(ApplicationProcess.java(), "-jar", jar.toString(), "--server.port=0",
+				"--responder.port=0")
 			.redirectOutput(out.toFile())
-			.redirectError(err.toFile())
-			.start();
-		String transport = "linux".equals(System.getProperty("os.name").toLowerCase(Locale.ROOT)) ? "native" : "nio";
-		await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-			assertThat(this.process.isAlive()).as(() -> read(out) + read(err)).isTrue();
-			assertThat(read(out)).contains("Started TcpResponderApplication");
-		});
-		assertThat(read(out)).contains("TCP responder listening on").contains(", " + transport + " transport)");
-		this.process.destroy();
-		assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			.redirectError(err.toFile());
+		try (ApplicationProcess application = ApplicationProcess.start(command, out)) {
+			String transport = "linux".equals(System.getProperty("os.name").toLowerCase(Locale.ROOT)) ? "native" : "nio";
+			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+				assertThat(application.isAlive()).as(() -> read(out) + read(err)).isTrue();
+				assertThat(read(out)).contains("Started TcpResponderApplication");
+			});
+			assertThat(read(out)).contains("TCP responder listening on").contains(", " + transport + " transport)");
+			application.sigterm();
+			assertThat(application.awaitExit(Duration.ofSeconds(60))).isTrue();
+		}
 		assertThat(read(err)).as("standard error").doesNotContain("restricted method").doesNotContain("WARNING");
 	}
 

@@ -10,13 +10,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Tools;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,16 +41,6 @@ class AcceptSyscallsTests {
 
 	@TempDir
 	Path dir;
-
-	private Process process;
-
-	@AfterEach
-	void kill() throws InterruptedException {
-		if (this.process != null && this.process.isAlive()) {
-			this.process.destroyForcibly();
-			this.process.waitFor(30, TimeUnit.SECONDS);
-		}
-	}
 
 	@Test
 	void nativeAcceptThreadMakesAccept4WriteAndCloseAndNothingElse() throws Exception {
@@ -81,22 +70,22 @@ class AcceptSyscallsTests {
 		Path trace = this.dir.resolve("strace.txt");
 		Path errors = this.dir.resolve("stderr.txt");
 		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		this.process = new ProcessBuilder(STRACE.toString(), "-f", "-qq", "--seccomp-bpf", "-o", trace.toString(),
-				"-e", "trace=accept,accept4,write,close," + String.join(",", EXTRA_CALLS),
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-				"-Xmx128m", "-cp", classpath, ResponderProcess.class.getName(), transport)
-			.redirectError(errors.toFile())
-			.start();
-		BufferedReader out = new BufferedReader(
-				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
-		int port = Integer.parseInt(readValue(out, "port", errors));
-		for (int i = 0; i < CONNECTIONS; i++) {
-			Load.Reception reception = Load.receive(port, LINE, 10_000, 10_000);
-			assertThat(reception).as("connection " + i).isEqualTo(Load.Reception.WHOLE);
+		ProcessBuilder command = new ProcessBuilder(STRACE.toString(), "-f", "-qq", "--seccomp-bpf", "-o",
+				trace.toString(), "-e", "trace=accept,accept4,write,close," + String.join(",", EXTRA_CALLS),
+				ApplicationProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-cp", classpath,
+				ResponderProcess.class.getName(), transport)
+			.redirectError(errors.toFile());
+		try (ApplicationProcess responder = ApplicationProcess.start(command, errors)) {
+			BufferedReader out = new BufferedReader(new InputStreamReader(responder.output(), StandardCharsets.UTF_8));
+			int port = Integer.parseInt(readValue(out, "port", errors));
+			for (int i = 0; i < CONNECTIONS; i++) {
+				Load.Reception reception = Load.receive(port, LINE, 10_000, 10_000);
+				assertThat(reception).as("connection " + i).isEqualTo(Load.Reception.WHOLE);
+			}
+			responder.closeInput();
+			assertThat(readValue(out, "accepted", errors)).startsWith(CONNECTIONS + " completed " + CONNECTIONS);
+			assertThat(responder.awaitExit(Duration.ofSeconds(60))).as("the responder process exits").isTrue();
 		}
-		this.process.getOutputStream().close();
-		assertThat(readValue(out, "accepted", errors)).startsWith(CONNECTIONS + " completed " + CONNECTIONS);
-		assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).as("the responder process exits").isTrue();
 		Map<String, Map<String, Long>> byThread = new HashMap<>();
 		try (var lines = Files.lines(trace)) {
 			lines.forEach((line) -> {

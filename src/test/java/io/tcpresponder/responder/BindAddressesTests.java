@@ -17,11 +17,9 @@ import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Ports;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -51,21 +49,11 @@ class BindAddressesTests {
 
 	private static final int RESTARTS = 10;
 
-	@Parameter
-	TransportChoice choice;
+	@RegisterExtension
+	final Responders responders;
 
-	private Transport transport;
-
-	private final List<TcpResponder> responders = new ArrayList<>();
-
-	@BeforeEach
-	void load() {
-		this.transport = Transports.load(this.choice);
-	}
-
-	@AfterEach
-	void stop() {
-		this.responders.forEach((responder) -> responder.stop(Duration.ofSeconds(1)));
+	BindAddressesTests(TransportChoice choice) {
+		this.responders = new Responders(choice);
 	}
 
 	@Test
@@ -214,7 +202,7 @@ class BindAddressesTests {
 	void closeThenBindUnderLoadOnTwoAddressesRebindsBoth() {
 		List<Load.Outcomes> outcomes = restartUnderLoad(false, (responder) -> assertThat(
 				responder.restart((settings) -> settings)).isTrue());
-		System.out.println("FIGURES bind-addresses close-then-bind transport=" + this.choice.value() + " " + outcomes);
+		System.out.println("FIGURES bind-addresses close-then-bind transport=" + this.responders.choice().value() + " " + outcomes);
 		for (Load.Outcomes outcome : outcomes) {
 			assertThat(outcome.partial()).as("partial lines of %s", outcome).isZero();
 			assertThat(outcome.whole()).as("served afterwards, of %s", outcome).isPositive();
@@ -225,7 +213,7 @@ class BindAddressesTests {
 	void handoverUnderLoadOnTwoAddressesResetsNothingOnEither() {
 		List<Load.Outcomes> outcomes = restartUnderLoad(true, (responder) -> assertThat(
 				responder.handOver((settings) -> settings)).isTrue());
-		System.out.println("FIGURES bind-addresses handover transport=" + this.choice.value() + " " + outcomes);
+		System.out.println("FIGURES bind-addresses handover transport=" + this.responders.choice().value() + " " + outcomes);
 		if (Sysctl.read("net.ipv4.tcp_migrate_req").orElse(0) != 1) {
 			// As HandoverTests: without migration the kernel resets what a closing listener's queue holds.
 			Assumptions.abort("net.ipv4.tcp_migrate_req is not 1");
@@ -235,7 +223,7 @@ class BindAddressesTests {
 			// The rule of HandoverTests, on each address: no reset; on native (each address's group steered to its
 			// new listener) nothing lost, on NIO now and then a connect lost where it meets the close.
 			assertThat(outcome.nothing() - outcome.notConnected()).as("reset connections of %s", outcome).isZero();
-			if (this.choice == TransportChoice.NATIVE) {
+			if (this.responders.choice() == TransportChoice.NATIVE) {
 				assertThat(outcome.notConnected()).as("connections lost of %s", outcome).isZero();
 			}
 			else {
@@ -284,10 +272,8 @@ class BindAddressesTests {
 	}
 
 	private TcpResponder responder(ListenerSettings settings) {
-		TcpResponder responder = new TcpResponder(this.transport, settings, LINE, CloseMode.SERVER_FIRST,
-				Duration.ofSeconds(5), Duration.ofSeconds(5));
-		this.responders.add(responder);
-		return responder;
+		return this.responders.create(settings, LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
+				Duration.ofSeconds(5));
 	}
 
 	private static void assumeIpv6Loopback() {

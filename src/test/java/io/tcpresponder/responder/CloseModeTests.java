@@ -7,10 +7,9 @@ import java.util.List;
 
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,21 +27,18 @@ class CloseModeTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	@Parameter
-	TransportChoice choice;
+	@RegisterExtension
+	final Responders responders;
 
 	private TcpResponder responder;
+
+	CloseModeTests(TransportChoice choice) {
+		this.responders = new Responders(choice);
+	}
 
 	@BeforeEach
 	void kernelCanBeAsked() {
 		KernelSockets.assumeAvailable();
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.responder != null) {
-			this.responder.stop(Duration.ofSeconds(1));
-		}
 	}
 
 	@Test
@@ -103,9 +99,8 @@ class CloseModeTests {
 	}
 
 	private int start(CloseMode closeMode, Duration clientCloseTimeout) {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, 32),
-				LINE, closeMode, Duration.ofSeconds(5), clientCloseTimeout);
-		this.responder.start();
+		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE, closeMode,
+				Duration.ofSeconds(5), clientCloseTimeout);
 		return this.responder.settings().port();
 	}
 

@@ -10,10 +10,9 @@ import java.util.function.Consumer;
 import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.Load;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,32 +28,31 @@ import static org.awaitility.Awaitility.await;
 @EnumSource(names = { "NATIVE", "NIO" })
 class HandoverTests {
 
-	@Parameter
-	TransportChoice choice;
-
 	private static final String LINE = "I sent sth to client!\n";
 
 	private static final int CLIENTS = 64;
 
 	private static final int RESTARTS = 20;
 
+	@RegisterExtension
+	final Responders responders;
+
 	private TcpResponder responder;
 
-	@AfterEach
-	void stop() {
-		this.responder.stop(Duration.ofSeconds(1));
+	HandoverTests(TransportChoice choice) {
+		this.responders = new Responders(choice);
 	}
 
 	@Test
 	void handoverUnderLoadLosesNothing() {
 		OptionalLong migrate = Sysctl.read("net.ipv4.tcp_migrate_req");
 		Load.Outcomes outcome = restartUnderLoad(true, (responder) -> assertThat(responder.handOver((s) -> s)).isTrue());
-		System.out.println("FIGURES handover transport=" + this.choice.value() + " restarts=" + RESTARTS + " clients="
+		System.out.println("FIGURES handover transport=" + this.responders.choice().value() + " restarts=" + RESTARTS + " clients="
 				+ CLIENTS + " " + describe(outcome) + " tcp_migrate_req="
 				+ (migrate.isPresent() ? migrate.getAsLong() : "missing"));
 		assertThat(outcome.partial()).as("partial lines").isZero();
 		assertThat(this.responder.counts().restarts(true)).isEqualTo(RESTARTS);
-		if (this.choice == TransportChoice.NATIVE) {
+		if (this.responders.choice() == TransportChoice.NATIVE) {
 			// New connections go to the new listener before the old one closes, and it closes holding none: nothing
 			// is left for the kernel to move or reset, whatever net.ipv4.tcp_migrate_req says.
 			assertThat(outcome.nothing()).as("connections lost of %s", outcome).isZero();
@@ -80,7 +78,7 @@ class HandoverTests {
 	@Test
 	void closeThenBindUnderLoadRefusesOrResetsConnections() {
 		Load.Outcomes outcome = restartUnderLoad(false, (responder) -> assertThat(responder.restart((s) -> s)).isTrue());
-		System.out.println("FIGURES close-then-bind transport=" + this.choice.value() + " restarts=" + RESTARTS
+		System.out.println("FIGURES close-then-bind transport=" + this.responders.choice().value() + " restarts=" + RESTARTS
 				+ " clients=" + CLIENTS + " " + describe(outcome));
 		assertThat(outcome.partial()).as("partial lines").isZero();
 		assertThat(this.responder.counts().restarts(true)).isEqualTo(RESTARTS);
@@ -91,9 +89,8 @@ class HandoverTests {
 
 	@Test
 	void handoverNeedsReusePort() {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, 32),
-				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
-		this.responder.start();
+		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE,
+				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		assertThatIllegalStateException().isThrownBy(() -> this.responder.handOver((s) -> s))
 			.withMessageContaining("reusePort");
 		assertThat(this.responder.status().state()).isEqualTo(ResponderState.LISTENING);
@@ -102,9 +99,8 @@ class HandoverTests {
 
 	@Test
 	void aFailedHandoverKeepsTheOldListener() throws IOException {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, true, 32),
-				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
-		this.responder.start();
+		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, true, 32), LINE,
+				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		int port = this.responder.settings().port();
 		try (ServerSocket holder = new ServerSocket(0)) {
 			assertThat(this.responder.handOver((s) -> s.withPort(holder.getLocalPort()))).isFalse();
@@ -117,10 +113,8 @@ class HandoverTests {
 	}
 
 	private Load.Outcomes restartUnderLoad(boolean reusePort, Consumer<TcpResponder> restart) {
-		this.responder = new TcpResponder(Transports.load(this.choice),
-				new ListenerSettings(List.of(), 0, true, reusePort, 4096), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
-				Duration.ofSeconds(5));
-		this.responder.start();
+		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, reusePort, 4096), LINE,
+				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		try (Load load = Load.start(this.responder.settings().port(), LINE, CLIENTS, Clients.TIMEOUT_MILLIS)) {
 			for (int i = 0; i < RESTARTS; i++) {
 				long before = this.responder.counts().completed();

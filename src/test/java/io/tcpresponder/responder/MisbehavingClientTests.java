@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.Clients;
@@ -19,10 +17,9 @@ import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.ProcessResources;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,16 +35,14 @@ import static org.awaitility.Awaitility.await;
 @EnumSource(names = { "NATIVE", "NIO" })
 class MisbehavingClientTests {
 
-	@Parameter
-	TransportChoice choice;
-
 	private static final String LINE = "I sent sth to client!\n";
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private static final int CONCURRENCY = 64;
 
-	private final ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
+	@RegisterExtension
+	final Responders responders;
 
 	private TcpResponder responder;
 
@@ -55,20 +50,16 @@ class MisbehavingClientTests {
 
 	private long threads;
 
+	MisbehavingClientTests(TransportChoice choice) {
+		this.responders = new Responders(choice, CONCURRENCY);
+	}
+
 	@BeforeEach
 	void measure() {
 		ProcessResources.assumeAvailable();
 		warmUp();
 		this.fdTargets = ProcessResources.openFileDescriptorTargets();
 		this.threads = ProcessResources.responderThreads();
-	}
-
-	@AfterEach
-	void stop() {
-		this.clients.shutdownNow();
-		if (this.responder != null) {
-			this.responder.stop(Duration.ofSeconds(1));
-		}
 	}
 
 	@Test
@@ -98,7 +89,7 @@ class MisbehavingClientTests {
 			assertThat(this.responder.counts().snapshot())
 				.isEqualTo(new ConnectionCounts.Snapshot(silentClients + served, 0, served, silentClients));
 			assertThat(this.responder.counts().failed(FailureReason.TIMEOUT)).isEqualTo(silentClients);
-			System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "].silentClients silentClients="
+			System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.responders.choice().value() + "].silentClients silentClients="
 					+ silentClients + " lineBytes=" + line.length + " writeTimeoutMs=" + writeTimeout.toMillis() + " servedMeanwhile="
 					+ served + " activeWhenServingStarted=" + pendingWhileServed + " failedTimeout="
 					+ this.responder.counts().failed(FailureReason.TIMEOUT) + " allAcceptedAfterMs=" + acceptedAllMillis
@@ -134,7 +125,7 @@ class MisbehavingClientTests {
 					received.merge(Load.receive(port, line, connectTimeoutMillis, readTimeoutMillis), 1L, Long::sum);
 				}
 				return received;
-			}, this.clients));
+			}, this.responders.clients()));
 		}
 		long started = System.nanoTime();
 		go.countDown();
@@ -161,7 +152,7 @@ class MisbehavingClientTests {
 		assertThat(this.responder.counts().failed(FailureReason.SHUTDOWN)).isZero();
 		assertThat(Clients.fetch(port)).as("a normal client after the burst").isEqualTo(LINE);
 		assertThat(KernelSockets.count("listening", port)).isEqualTo(1);
-		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "].burst connects=" + burst
+		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.responders.choice().value() + "].burst connects=" + burst
 				+ " clients=" + threads + " backlog=" + backlog + " connectTimeoutMs=" + connectTimeoutMillis + " served=" + whole + " lost="
 				+ nothing + " notConnected=" + received.getOrDefault(Reception.NOT_CONNECTED, 0L) + " partial=" + partial
 				+ " accepted="
@@ -190,7 +181,7 @@ class MisbehavingClientTests {
 					Thread.currentThread().interrupt();
 				}
 				return halfClose ? fetchHalfClosed(port) : Clients.fetchLineAndClose(port);
-			}, this.clients));
+			}, this.responders.clients()));
 		}
 		long started = System.nanoTime();
 		go.countDown();
@@ -202,7 +193,7 @@ class MisbehavingClientTests {
 			.untilAsserted(() -> assertThat(this.responder.counts().snapshot())
 				.isEqualTo(new ConnectionCounts.Snapshot(halfClosing + normal, 0, halfClosing + normal, 0)));
 		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();
-		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "].halfClose halfClosingClients="
+		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.responders.choice().value() + "].halfClose halfClosingClients="
 				+ halfClosing + " normalClients=" + normal + " concurrency=" + CONCURRENCY + " completed="
 				+ this.responder.counts().completed() + " failed=" + this.responder.counts().failed()
 				+ " clientCloseTimeouts=" + this.responder.counts().clientCloseTimeouts() + " connPerSec="
@@ -219,19 +210,16 @@ class MisbehavingClientTests {
 	private void warmUp() {
 		String longLine = "y".repeat(2 * TcpResponder.INLINE_WRITE_LIMIT) + "\n";
 		for (CloseMode closeMode : CloseMode.values()) {
-			TcpResponder responder = new TcpResponder(Transports.load(this.choice),
-					new ListenerSettings(List.of(), 0, true, false, 8), longLine, closeMode, Duration.ofSeconds(5),
-					Duration.ofSeconds(5));
-			responder.start();
+			TcpResponder responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 8), longLine,
+					closeMode, Duration.ofSeconds(5), Duration.ofSeconds(5));
 			assertThat(Clients.fetchLineAndClose(responder.settings().port())).isEqualTo(longLine);
 			responder.stop(Duration.ofSeconds(1));
 		}
 	}
 
 	private int start(String line, int backlog, CloseMode closeMode, Duration writeTimeout) {
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, backlog),
-				line, closeMode, writeTimeout, Duration.ofSeconds(5));
-		this.responder.start();
+		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, backlog), line, closeMode,
+				writeTimeout, Duration.ofSeconds(5));
 		return this.responder.settings().port();
 	}
 

@@ -5,17 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.ProcessResources;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,9 +28,6 @@ import static org.awaitility.Awaitility.await;
 @EnumSource(names = { "NATIVE", "NIO" })
 class ResponderFaultTests {
 
-	@Parameter
-	TransportChoice choice;
-
 	private static final String LINE = "I sent sth to client!\n";
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -48,25 +42,22 @@ class ResponderFaultTests {
 
 	private static final int LOAD_THREADS = 8;
 
-	private final ExecutorService callers = Executors.newFixedThreadPool(CONCURRENT_CALLERS);
+	/** The concurrent callers of restart run on its client threads. */
+	@RegisterExtension
+	final Responders responders;
 
 	private TcpResponder responder;
 
-	@AfterEach
-	void stop() {
-		this.callers.shutdownNow();
-		if (this.responder != null) {
-			this.responder.stop(Duration.ofSeconds(1));
-		}
+	ResponderFaultTests(TransportChoice choice) {
+		this.responders = new Responders(choice, CONCURRENT_CALLERS);
 	}
 
 	@Test
 	void aThousandRestartsUnderLoadAndFromConcurrentCallersLeaveOneListenerAndNothingBehind() throws Exception {
 		KernelSockets.assumeAvailable();
 		ProcessResources.assumeAvailable();
-		this.responder = new TcpResponder(Transports.load(this.choice), new ListenerSettings(List.of(), 0, true, false, 32),
-				LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
-		this.responder.start();
+		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE,
+				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		int port = this.responder.settings().port();
 		for (int i = 0; i < 5; i++) {
 			assertThat(this.responder.restart((settings) -> settings)).isTrue();
@@ -111,7 +102,7 @@ class ResponderFaultTests {
 						bound += this.responder.restart((settings) -> settings) ? 1 : 0;
 					}
 					return bound;
-				}, this.callers));
+				}, this.responders.clients()));
 			}
 			go.countDown();
 			int bound = 0;
@@ -149,7 +140,7 @@ class ResponderFaultTests {
 					.endsWith(" st 0A)")));
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 
-		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.choice.value() + "] restarts=" + RESTARTS
+		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.responders.choice().value() + "] restarts=" + RESTARTS
 				+ " underLoad=" + underLoad + " concurrentCallers=" + CONCURRENT_CALLERS + " concurrentRestarts=" + CONCURRENT_RESTARTS
 				+ " clients=" + LOAD_THREADS + " connections=" + outcomes.connections() + " served="
 				+ outcomes.whole() + " refusedOrReset=" + outcomes.nothing() + " partial=" + outcomes.partial()

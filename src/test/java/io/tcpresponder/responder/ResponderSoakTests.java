@@ -14,6 +14,7 @@ import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,14 +35,14 @@ class ResponderSoakTests {
 
 	private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 
+	@RegisterExtension
+	final Responders responders = new Responders(TransportChoice.NATIVE);
+
 	private TcpResponder responder;
 
 	@AfterEach
 	void stop() {
 		this.sampler.shutdownNow();
-		if (this.responder != null) {
-			this.responder.stop(Duration.ofSeconds(1));
-		}
 	}
 
 	@Test
@@ -50,10 +51,8 @@ class ResponderSoakTests {
 		double minutes = Double.parseDouble(System.getProperty("soak.minutes", "10"));
 		long sampleSeconds = Long.getLong("soak.sample-seconds", 30);
 		long soakNanos = Math.round(minutes * 60e9);
-		this.responder = new TcpResponder(Transports.load(TransportChoice.NATIVE),
-				new ListenerSettings(List.of(), 0, true, false, 32), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5),
-				Duration.ofSeconds(5));
-		this.responder.start();
+		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE,
+				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		int port = this.responder.settings().port();
 
 		// Warm-up: the JIT, the JDK's socket classes, the heap's working set.

@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,10 +17,8 @@ import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,24 +38,11 @@ class TcpResponderTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private final List<TcpResponder> responders = new ArrayList<>();
+	@RegisterExtension
+	final Responders responders;
 
-	private final ExecutorService clients = Executors.newFixedThreadPool(32);
-
-	@Parameter
-	TransportChoice choice;
-
-	private Transport transport;
-
-	@BeforeEach
-	void load() {
-		this.transport = Transports.load(this.choice);
-	}
-
-	@AfterEach
-	void stop() {
-		this.clients.shutdownNow();
-		this.responders.forEach((responder) -> responder.stop(Duration.ofSeconds(1)));
+	TcpResponderTests(TransportChoice choice) {
+		this.responders = new Responders(choice, 32);
 	}
 
 	@Test
@@ -68,12 +51,12 @@ class TcpResponderTests {
 		int port = responder.settings().port();
 		List<Future<String>> replies = new ArrayList<>();
 		for (int i = 0; i < 400; i++) {
-			replies.add(this.clients.submit(() -> Clients.fetch(port)));
+			replies.add(this.responders.clients().submit(() -> Clients.fetch(port)));
 		}
 		for (Future<String> reply : replies) {
 			assertThat(reply.get()).isEqualTo(LINE);
 		}
-		awaitEnded(responder, 400);
+		Responders.awaitEnded(responder, 400);
 		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(400, 0, 400, 0));
 		assertThat(responder.counts().bytesWritten()).isEqualTo(400L * LINE.length());
 	}
@@ -138,7 +121,7 @@ class TcpResponderTests {
 		Duration took = Duration.ofNanos(System.nanoTime() - started);
 		assertThat(received).as("after %s", took).isEqualTo(Reception.WHOLE);
 		assertThat(took).as("the reader took longer than the write timeout").isGreaterThan(writeTimeout.multipliedBy(2));
-		awaitEnded(responder, 1);
+		Responders.awaitEnded(responder, 1);
 		assertThat(responder.counts().failed(FailureReason.TIMEOUT)).isZero();
 	}
 
@@ -147,7 +130,7 @@ class TcpResponderTests {
 		TcpResponder responder = start(true, LINE);
 		int port = responder.settings().port();
 		try (Socket flooder = Clients.connect(port)) {
-			Future<Long> sent = this.clients.submit(() -> flood(flooder.getOutputStream(), 16 << 20));
+			Future<Long> sent = this.responders.clients().submit(() -> flood(flooder.getOutputStream(), 16 << 20));
 			assertThat(Clients.fetch(port)).as("a client served while another floods").isEqualTo(LINE);
 			// The server closes with the flood unread, so the kernel resets the connection; the reset may reach the
 			// flooder before it has read the line, and then discards it.
@@ -156,7 +139,7 @@ class TcpResponderTests {
 				.isIn(Reception.WHOLE, Reception.WHOLE_THEN_RESET, Reception.NOTHING_RESET);
 			assertThat(sent.get()).as("bytes flooded before the server's reset").isLessThan(16L << 20);
 		}
-		awaitEnded(responder, 2);
+		Responders.awaitEnded(responder, 2);
 		assertThat(responder.counts().completed()).as("both were written the whole line").isEqualTo(2);
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 	}
@@ -209,10 +192,7 @@ class TcpResponderTests {
 	}
 
 	private TcpResponder responder(ListenerSettings settings, String line, Duration writeTimeout) {
-		TcpResponder responder = new TcpResponder(this.transport, settings, line, CloseMode.SERVER_FIRST, writeTimeout,
-				Duration.ofSeconds(5));
-		this.responders.add(responder);
-		return responder;
+		return this.responders.create(settings, line, CloseMode.SERVER_FIRST, writeTimeout, Duration.ofSeconds(5));
 	}
 
 	private int serveAndAwaitTimeWait(TcpResponder responder, int clients) {
@@ -223,14 +203,6 @@ class TcpResponderTests {
 		}
 		timeWait.await(() -> KernelSockets.count("time-wait", port), clients);
 		return port;
-	}
-
-	private static void awaitEnded(TcpResponder responder, long accepted) {
-		await().atMost(WAIT).untilAsserted(() -> {
-			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
-			assertThat(counts.accepted()).isEqualTo(accepted);
-			assertThat(counts.active()).isZero();
-		});
 	}
 
 	private static long flood(OutputStream out, long limit) {

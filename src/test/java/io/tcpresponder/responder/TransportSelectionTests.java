@@ -6,13 +6,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Actuator;
+import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.Clients;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,16 +43,6 @@ class TransportSelectionTests {
 
 	@TempDir
 	Path dir;
-
-	private Process process;
-
-	@AfterEach
-	void kill() throws InterruptedException {
-		if (this.process != null && this.process.isAlive()) {
-			this.process.destroyForcibly();
-			this.process.waitFor(30, TimeUnit.SECONDS);
-		}
-	}
 
 	@ParameterizedTest
 	@CsvSource({ "auto, native", "native, native", "nio, nio" })
@@ -101,38 +91,42 @@ class TransportSelectionTests {
 
 	@Test
 	void autoTakesNioAndSaysWhyWhereNativeAccessIsNotEnabled() throws Exception {
-		String output = runWithoutNativeAccess("auto");
-		assertThat(output).contains("transport nio")
+		Run run = runWithoutNativeAccess("auto");
+		assertThat(run.output()).contains("transport nio")
 			.contains("TCP responder on the nio transport: native access is not enabled")
 			.doesNotContain("restricted method");
-		assertThat(this.process.exitValue()).as(output).isZero();
+		assertThat(run.exitCode()).as(run.output()).isZero();
 	}
 
 	@Test
 	void nativeFailsSayingWhyWhereNativeAccessIsNotEnabled() throws Exception {
 		Assumptions.assumeTrue(isLinux(), "the native transport runs on Linux only");
-		String output = runWithoutNativeAccess("native");
-		assertThat(output)
+		Run run = runWithoutNativeAccess("native");
+		assertThat(run.output())
 			.contains("responder.transport is native, which cannot run here: native access is not enabled")
 			.doesNotContain("restricted method");
-		assertThat(this.process.exitValue()).as(output).isNotZero();
+		assertThat(run.exitCode()).as(run.output()).isNotZero();
 	}
 
 	/**
 	 * Runs {@link ResponderProcess} on the given transport in a JVM started without native access, stops it at once,
-	 * and returns what it printed.
+	 * and returns what it printed and its exit code.
 	 */
-	private String runWithoutNativeAccess(String transport) throws Exception {
+	private Run runWithoutNativeAccess(String transport) throws Exception {
 		Path log = this.dir.resolve("output.txt");
 		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		this.process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-				"-cp", classpath, ResponderProcess.class.getName(), transport)
+		ProcessBuilder command = new ProcessBuilder(ApplicationProcess.java(), "-Xmx128m", "-cp", classpath,
+				ResponderProcess.class.getName(), transport)
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		this.process.getOutputStream().close();
-		assertThat(this.process.waitFor(120, TimeUnit.SECONDS)).as("the responder process exits").isTrue();
-		return Files.readString(log, StandardCharsets.UTF_8);
+			.redirectOutput(log.toFile());
+		try (ApplicationProcess responder = ApplicationProcess.start(command, log)) {
+			responder.closeInput();
+			assertThat(responder.awaitExit(Duration.ofSeconds(120))).as("the responder process exits").isTrue();
+			return new Run(Files.readString(log, StandardCharsets.UTF_8), responder.exitCode());
+		}
+	}
+
+	private record Run(String output, int exitCode) {
 	}
 
 	private static void assumeLinuxWhereNativeIsExpected(String transport) {

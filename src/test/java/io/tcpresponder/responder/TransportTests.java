@@ -11,17 +11,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.ProcessResources;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,24 +38,11 @@ class TransportTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	@Parameter
-	TransportChoice choice;
+	@RegisterExtension
+	final Responders responders;
 
-	private final List<TcpResponder> responders = new ArrayList<>();
-
-	private final ExecutorService clients = Executors.newFixedThreadPool(16);
-
-	private Transport transport;
-
-	@BeforeEach
-	void load() {
-		this.transport = Transports.load(this.choice);
-	}
-
-	@AfterEach
-	void stop() {
-		this.clients.shutdownNow();
-		this.responders.forEach((responder) -> responder.stop(Duration.ofSeconds(1)));
+	TransportTests(TransportChoice choice) {
+		this.responders = new Responders(choice, 16);
 	}
 
 	@Test
@@ -69,12 +52,12 @@ class TransportTests {
 		int port = responder.settings().port();
 		List<Future<String>> replies = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			replies.add(this.clients.submit(() -> Clients.fetch(port)));
+			replies.add(this.responders.clients().submit(() -> Clients.fetch(port)));
 		}
 		for (Future<String> reply : replies) {
 			assertThat(reply.get()).isEqualTo(line);
 		}
-		awaitEnded(responder, 4);
+		Responders.awaitEnded(responder, 4);
 		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 4, 0));
 		assertThat(responder.counts().bytesWritten()).isEqualTo(4L * line.length());
 	}
@@ -89,7 +72,7 @@ class TransportTests {
 			socket.close();
 			assertThat(Clients.fetch(port)).isEqualTo(LINE);
 		}
-		awaitEnded(responder, 200);
+		Responders.awaitEnded(responder, 200);
 		ConnectionCounts.Snapshot counts = responder.counts().snapshot();
 		assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed() + counts.active());
 		assertThat(counts.completed()).isGreaterThanOrEqualTo(100);
@@ -189,7 +172,7 @@ class TransportTests {
 	@Test
 	void theResponderSaysWhichTransportItRunsOn() {
 		TcpResponder responder = start(settings(true), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
-		assertThat(responder.transport().name()).isEqualTo(this.choice.value());
+		assertThat(responder.transport().name()).isEqualTo(this.responders.choice().value());
 	}
 
 	private static ListenerSettings settings(boolean reuseAddress) {
@@ -197,18 +180,14 @@ class TransportTests {
 	}
 
 	private TcpResponder start(ListenerSettings settings, String line, CloseMode closeMode, Duration timeout) {
-		TcpResponder responder = responder(settings, line, closeMode, timeout);
-		responder.start();
-		return responder;
+		return this.responders.start(settings, line, closeMode, timeout, timeout);
 	}
 
 	/**
 	 * A responder whose write timeout and client close timeout are both the given one.
 	 */
 	private TcpResponder responder(ListenerSettings settings, String line, CloseMode closeMode, Duration timeout) {
-		TcpResponder responder = new TcpResponder(this.transport, settings, line, closeMode, timeout, timeout);
-		this.responders.add(responder);
-		return responder;
+		return this.responders.create(settings, line, closeMode, timeout, timeout);
 	}
 
 	private static int serveAndAwaitTimeWait(TcpResponder responder, int clients) {
@@ -218,14 +197,6 @@ class TransportTests {
 		}
 		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= clients);
 		return port;
-	}
-
-	private static void awaitEnded(TcpResponder responder, long accepted) {
-		await().atMost(WAIT).untilAsserted(() -> {
-			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
-			assertThat(counts.accepted()).isEqualTo(accepted);
-			assertThat(counts.active()).isZero();
-		});
 	}
 
 	private static String fetch(InetAddress address, int port) throws IOException {

@@ -1,6 +1,7 @@
 package io.tcpresponder.support;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -72,12 +73,32 @@ public final class ApplicationProcess implements AutoCloseable {
 		return launch(directory, true, arguments);
 	}
 
+	/**
+	 * Starts a process that the test builds itself (another main class, {@code java -jar}, a JVM under strace); like
+	 * the application launched, it is killed on close if it still runs. It has no port file.
+	 * @param command the process, its output redirected as the test needs
+	 * @param log the file that {@link #log()} reads
+	 * @return the running process
+	 * @throws IOException if the process cannot be started
+	 */
+	public static ApplicationProcess start(ProcessBuilder command, Path log) throws IOException {
+		long started = System.nanoTime();
+		return new ApplicationProcess(command.start(), log, null, started);
+	}
+
+	/**
+	 * The {@code java} launcher of the JVM that runs the tests.
+	 * @return its path
+	 */
+	public static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
 	private static ApplicationProcess launch(Path directory, boolean held, String... arguments) throws IOException {
 		Path log = directory.resolve("application.log");
 		Path portFile = directory.resolve("http.port");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-				"-D" + Main.PORT_FILE + "=" + portFile, "-D" + Main.HELD_IN_STARTUP + "=" + held, "-cp", System.getProperty("java.class.path"),
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+				"--enable-native-access=ALL-UNNAMED", "-D" + Main.PORT_FILE + "=" + portFile, "-D" + Main.HELD_IN_STARTUP + "=" + held, "-cp", System.getProperty("java.class.path"),
 				Main.class.getName(), "--server.port=0", "--responder.port=0", "--spring.security.user.password=x"));
 		command.addAll(List.of(arguments));
 		long launched = System.nanoTime();
@@ -132,6 +153,26 @@ public final class ApplicationProcess implements AutoCloseable {
 		return Duration.ofNanos(System.nanoTime() - this.launchedNanos);
 	}
 
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/**
+	 * The process's standard output, where it is not redirected to a file.
+	 * @return the stream to read it from
+	 */
+	public InputStream output() {
+		return this.process.getInputStream();
+	}
+
+	/**
+	 * Closes the process's standard input: a process that reads it until its end then stops.
+	 * @throws IOException if it cannot be closed
+	 */
+	public void closeInput() throws IOException {
+		this.process.getOutputStream().close();
+	}
+
 	/**
 	 * Sends SIGTERM, as Kubernetes, systemd and {@code docker stop} do.
 	 */
@@ -180,6 +221,9 @@ public final class ApplicationProcess implements AutoCloseable {
 	 * The web server's port, once the port file is written whole.
 	 */
 	private OptionalInt httpPort() {
+		if (this.portFile == null) {
+			return OptionalInt.empty();
+		}
 		try {
 			String port = Files.readString(this.portFile).strip();
 			return port.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(port));

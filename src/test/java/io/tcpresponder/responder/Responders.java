@@ -1,0 +1,120 @@
+package io.tcpresponder.responder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The responders of a test, on one transport (registered with {@code @RegisterExtension}, usually from a class
+ * parameterized over {@link TransportChoice}): loads the transport before each test as {@link Transports} does,
+ * creates responders on it, and after the test stops every one of them and the client threads.
+ */
+final class Responders implements BeforeEachCallback, AfterEachCallback {
+
+	/** Bounds a wait on the counts: a failure, not a speed claim. */
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final TransportChoice choice;
+
+	private final ExecutorService clients;
+
+	private final List<TcpResponder> responders = new ArrayList<>();
+
+	private Transport transport;
+
+	/**
+	 * Responders on the given transport, with no client threads.
+	 * @param choice the transport
+	 */
+	Responders(TransportChoice choice) {
+		this(choice, 0);
+	}
+
+	/**
+	 * Responders on the given transport, with a pool of client threads for the test.
+	 * @param choice the transport
+	 * @param clientThreads how many threads {@link #clients()} has
+	 */
+	Responders(TransportChoice choice, int clientThreads) {
+		this.choice = choice;
+		this.clients = (clientThreads > 0) ? Executors.newFixedThreadPool(clientThreads) : null;
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		this.transport = Transports.load(this.choice);
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		if (this.clients != null) {
+			this.clients.shutdownNow();
+		}
+		this.responders.forEach((responder) -> responder.stop(Duration.ofSeconds(1)));
+	}
+
+	TransportChoice choice() {
+		return this.choice;
+	}
+
+	Transport transport() {
+		return this.transport;
+	}
+
+	/**
+	 * The threads that clients of the test run on.
+	 * @return the pool, shut down after the test
+	 */
+	ExecutorService clients() {
+		if (this.clients == null) {
+			throw new IllegalStateException("Responders created without client threads");
+		}
+		return this.clients;
+	}
+
+	/**
+	 * A responder on the transport, not started yet, stopped after the test.
+	 * @return the responder
+	 */
+	TcpResponder create(ListenerSettings settings, String line, CloseMode closeMode, Duration writeTimeout,
+			Duration clientCloseTimeout) {
+		TcpResponder responder = new TcpResponder(this.transport, settings, line, closeMode, writeTimeout,
+				clientCloseTimeout);
+		this.responders.add(responder);
+		return responder;
+	}
+
+	/**
+	 * A responder on the transport, started, stopped after the test.
+	 * @return the responder, listening
+	 */
+	TcpResponder start(ListenerSettings settings, String line, CloseMode closeMode, Duration writeTimeout,
+			Duration clientCloseTimeout) {
+		TcpResponder responder = create(settings, line, closeMode, writeTimeout, clientCloseTimeout);
+		responder.start();
+		return responder;
+	}
+
+	/**
+	 * Waits until a responder has accepted the given number of connections and serves none of them any more.
+	 * @param responder the responder
+	 * @param accepted the connections it accepts in all
+	 */
+	static void awaitEnded(TcpResponder responder, long accepted) {
+		await().atMost(WAIT).untilAsserted(() -> {
+			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+			assertThat(counts.accepted()).isEqualTo(accepted);
+			assertThat(counts.active()).isZero();
+		});
+	}
+
+}
