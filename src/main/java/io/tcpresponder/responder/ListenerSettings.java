@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -44,14 +43,6 @@ record ListenerSettings(List<InetAddress> addresses, int port, boolean reuseAddr
 
 	ListenerSettings withPort(int port) {
 		return new ListenerSettings(this.addresses, port, this.reuseAddress, this.reusePort, this.backlog);
-	}
-
-	/**
-	 * The addresses as users write them, separated by commas: {@code ::} for every local address.
-	 * @return the addresses' text
-	 */
-	String addressText() {
-		return bindAddresses().stream().map(ListenerSettings::text).collect(Collectors.joining(", "));
 	}
 
 	static InetSocketAddress socketAddress(@Nullable InetAddress address, int port) {
