@@ -1,49 +1,38 @@
 package io.tcpresponder.responder;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Which side closes a connection first, and so which side keeps its TIME_WAIT socket: what happens once the whole
- * line is written. A new mode is a new constant here.
+ * Which side closes a connection first, and so which side keeps its TIME_WAIT socket ({@code responder.close-mode}):
+ * the close modes there are, each a {@link CloseBehaviour} of its own. A new mode is a new class and a constant here.
  */
 enum CloseMode {
 
-	/**
-	 * Write the line, then close: the classic server, whose port collects the TIME_WAIT sockets.
-	 */
-	SERVER_FIRST {
+	/** {@link ServerFirst}. */
+	SERVER_FIRST(new ServerFirst()),
 
-		@Override
-		boolean lineWritten(Exchange exchange) {
-			return exchange.end(null);
-		}
+	/** {@link ClientFirst}. */
+	CLIENT_FIRST(new ClientFirst());
 
-	},
+	private final CloseBehaviour behaviour;
 
-	/**
-	 * Write the line, then wait for the client to close (up to {@code responder.client-close-timeout}): TIME_WAIT
-	 * lands on the client, and the server's port stays clean.
-	 */
-	CLIENT_FIRST {
-
-		@Override
-		boolean lineWritten(Exchange exchange) {
-			return false;
-		}
-
-	};
+	CloseMode(CloseBehaviour behaviour) {
+		this.behaviour = behaviour;
+	}
 
 	/**
-	 * Ends the exchange whose line is written, or leaves it to wait for the client's close: {@link PendingConnections}
-	 * then ends it when the client closes, or at the client close timeout.
-	 * @param exchange the exchange
-	 * @return whether the exchange ended
+	 * What follows the line in this mode.
+	 * @param clientCloseTimeout {@code responder.client-close-timeout}
+	 * @return what follows the line
 	 */
-	abstract boolean lineWritten(Exchange exchange);
+	AfterLine afterLine(Duration clientCloseTimeout) {
+		return this.behaviour.afterLine(clientCloseTimeout);
+	}
 
 	/**
 	 * The name as configuration writes it.
-	 * @return {@code server-first} or {@code client-first}
+	 * @return such as {@code server-first}
 	 */
 	String value() {
 		return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -52,7 +41,7 @@ enum CloseMode {
 	/**
 	 * The name as configuration writes it: Spring Boot's report of a bad value lists the accepted ones by their
 	 * {@code toString()}, and binding matches the constants leniently by name, whatever this answers.
-	 * @return {@code server-first} or {@code client-first}
+	 * @return such as {@code server-first}
 	 */
 	@Override
 	public String toString() {

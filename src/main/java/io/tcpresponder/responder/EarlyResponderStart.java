@@ -1,10 +1,14 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.transport.Transport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.aot.AbstractAotProcessor;
@@ -48,8 +52,9 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 				|| Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
 			return;
 		}
-		ResponderProperties properties = ResponderProperties.bind(context.getEnvironment());
-		TcpResponder responder = TcpResponder.of(properties);
+		ResponderProperties.Bound bound = ResponderProperties.bind(context.getEnvironment());
+		ResponderProperties properties = bound.properties();
+		TcpResponder responder = build(properties, bound.listeners());
 		StartupShutdownHook startupShutdown = new StartupShutdownHook(responder, properties.shutdownTimeout());
 		if (startupShutdown.register()) {
 			try {
@@ -66,6 +71,23 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 		context.getBeanFactory().registerSingleton(PROPERTIES_BEAN_NAME, properties);
 		context.getBeanFactory().registerSingleton(BEAN_NAME, responder);
 		context.getBeanFactory().registerSingleton(StartupShutdownHook.BEAN_NAME, startupShutdown);
+	}
+
+	/**
+	 * The responder of the configuration, on the transport it chooses.
+	 * @throws InvalidConfigurationPropertyValueException if the transport cannot set a socket option as configured,
+	 * naming its property
+	 */
+	private static TcpResponder build(ResponderProperties properties, ListenerSettings listeners) {
+		Transport transport = properties.transport().load();
+		transport.unsupported(listeners.options()).ifPresent((unsupported) -> {
+			throw new InvalidConfigurationPropertyValueException(
+					SocketOptions.PREFIX + "." + DataObjectPropertyName.toDashedForm(unsupported.option()),
+					unsupported.value(), "the " + transport.name() + " transport (responder.transport: "
+							+ properties.transport().value() + ") cannot set it: " + unsupported.reason());
+		});
+		return new TcpResponder(transport, listeners, properties.message(), properties.closeMode(),
+				properties.writeTimeout(), properties.clientCloseTimeout());
 	}
 
 }

@@ -2,6 +2,8 @@ package io.tcpresponder.responder;
 
 import java.io.IOException;
 
+import io.tcpresponder.transport.Connection;
+import io.tcpresponder.transport.Line;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,26 +14,26 @@ import org.jspecify.annotations.Nullable;
  */
 final class Exchange {
 
-	private final Transport.Connection connection;
+	private final Connection connection;
 
 	private final Line line;
 
-	private final CloseMode closeMode;
+	private final AfterLine afterLine;
 
 	private final ConnectionCounts counts;
 
 	private int written;
 
-	Exchange(Transport.Connection connection, Line line, CloseMode closeMode, ConnectionCounts counts) {
+	Exchange(Connection connection, Line line, AfterLine afterLine, ConnectionCounts counts) {
 		this.connection = connection;
 		this.line = line;
-		this.closeMode = closeMode;
+		this.afterLine = afterLine;
 		this.counts = counts;
 	}
 
 	/**
-	 * Writes what the socket takes of the rest of the line and, once it is all written, lets the close mode end the
-	 * exchange or leave it waiting for the client's close.
+	 * Writes what the socket takes of the rest of the line and, once it is all written, ends the exchange, or leaves it
+	 * waiting for the client's close where that is what follows the line.
 	 * @return whether the exchange ended
 	 * @throws IOException if the write fails; the exchange is then still to be ended
 	 */
@@ -41,7 +43,7 @@ final class Exchange {
 			if (!lineWritten()) {
 				return false;
 			}
-			return this.closeMode.lineWritten(this);
+			return this.afterLine.closesAtOnce() && end(null);
 		}
 		return false;
 	}
@@ -54,7 +56,11 @@ final class Exchange {
 		return this.written == this.line.length();
 	}
 
-	Transport.Connection connection() {
+	AfterLine afterLine() {
+		return this.afterLine;
+	}
+
+	Connection connection() {
 		return this.connection;
 	}
 

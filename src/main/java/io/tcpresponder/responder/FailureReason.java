@@ -2,6 +2,9 @@ package io.tcpresponder.responder;
 
 import java.util.Locale;
 
+import io.tcpresponder.transport.Errno;
+import io.tcpresponder.transport.KernelError;
+
 /**
  * Why a connection did not get the whole line. A small fixed set, so that it can tag a meter.
  */

@@ -1,25 +1,22 @@
 package io.tcpresponder.responder;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
+import io.tcpresponder.transport.SocketOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the listeners are bound with: one listener per address, all on one port with the same options. Starts from
- * {@link ResponderProperties} and may be changed by a restart.
+ * the configuration and may be changed by a restart; both are checked by the constraints of
+ * {@link ResponderProperties} and {@link SocketOptions}.
  *
  * @param addresses the local addresses, one listener each; empty for one listener on every local address
  * @param port the port, 0 for any free port
- * @param reuseAddress the SO_REUSEADDR option
- * @param reusePort the SO_REUSEPORT option, which a handover needs
- * @param backlog the listen backlog
+ * @param options the socket options every listener is bound with
  */
-record ListenerSettings(List<InetAddress> addresses, int port, boolean reuseAddress, boolean reusePort, int backlog) {
+record ListenerSettings(List<InetAddress> addresses, int port, SocketOptions options) {
 
 	ListenerSettings {
 		addresses = List.copyOf(addresses);
@@ -30,59 +27,19 @@ record ListenerSettings(List<InetAddress> addresses, int port, boolean reuseAddr
 	 * @return the addresses to bind
 	 */
 	List<@Nullable InetAddress> bindAddresses() {
-		return this.addresses.isEmpty() ? Collections.singletonList(null) : List.copyOf(this.addresses);
-	}
-
-	ListenerSettings withAddresses(List<InetAddress> addresses) {
-		return new ListenerSettings(addresses, this.port, this.reuseAddress, this.reusePort, this.backlog);
-	}
-
-	ListenerSettings withReuseAddress(boolean reuseAddress) {
-		return new ListenerSettings(this.addresses, this.port, reuseAddress, this.reusePort, this.backlog);
+		return this.addresses.isEmpty() ? Collections.singletonList(null) : this.addresses;
 	}
 
 	ListenerSettings withPort(int port) {
-		return new ListenerSettings(this.addresses, port, this.reuseAddress, this.reusePort, this.backlog);
-	}
-
-	static InetSocketAddress socketAddress(@Nullable InetAddress address, int port) {
-		return (address != null) ? new InetSocketAddress(address, port) : new InetSocketAddress(port);
+		return new ListenerSettings(this.addresses, port, this.options);
 	}
 
 	/**
-	 * An address as users write it: {@code ::} for every local address, and IPv6 addresses in their short form
-	 * (RFC 5952: the longest run of zero groups as {@code ::}), such as {@code ::1}, where the JDK writes
-	 * {@code 0:0:0:0:0:0:0:1}.
-	 * @param address the address, or {@code null} for every local address
-	 * @return the address text
+	 * The settings of the listeners, as the log line says them.
+	 * @return such as {@code port 9000 (SO_REUSEADDR on, SO_REUSEPORT off, backlog 511)}
 	 */
-	static String text(@Nullable InetAddress address) {
-		if (address == null || address.isAnyLocalAddress()) {
-			return (address != null && address.getAddress().length == 4) ? "0.0.0.0" : "::";
-		}
-		String text = address.getHostAddress();
-		return (address instanceof Inet6Address) ? shortIpv6(text) : text;
-	}
-
-	private static String shortIpv6(String text) {
-		int scope = text.indexOf('%');
-		String[] groups = ((scope < 0) ? text : text.substring(0, scope)).split(":");
-		int bestStart = -1;
-		int bestLength = 1;
-		for (int i = 0; i < groups.length; i++) {
-			int length = 0;
-			while (i + length < groups.length && groups[i + length].equals("0")) {
-				length++;
-			}
-			if (length > bestLength) {
-				bestStart = i;
-				bestLength = length;
-			}
-		}
-		String head = String.join(":", Arrays.copyOfRange(groups, 0, Math.max(bestStart, 0)));
-		String shortened = (bestStart < 0) ? String.join(":", groups) : head + "::"
-				+ String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
-		return shortened + ((scope < 0) ? "" : text.substring(scope));
+	String describe() {
+		return "port " + this.port + " (" + this.options.describe() + ")";
 	}
 
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.tcpresponder.transport.Readiness;
+import io.tcpresponder.transport.Transport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -16,14 +18,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finishes, on one thread, the exchanges the accept loop could not finish at once, so that no client can hold it up:
  * a line that did not go out in one write (a long line, a client that does not read), and the wait for the client to
- * close where the close mode asks for it.
+ * close where that is what follows the line ({@link AfterLine}).
  *
  * <p>
  * A write that makes no progress for the write timeout (the client takes no byte), or that is still going when the
  * responder has drained for its shutdown timeout, is reset and counted failed. The timeout runs from the last byte the
  * client took, as nginx's {@code send_timeout} does, so that a client that keeps reading gets the whole line however
  * long the whole takes on a slow link or a busy machine. A client that has the whole line but does not close within
- * the client close timeout (or by the end of the drain) is closed by the server and counted completed.
+ * the exchange's client close timeout (or by the end of the drain) is closed by the server and counted completed.
  */
 final class PendingConnections {
 
@@ -35,14 +37,12 @@ final class PendingConnections {
 
 	private final long writeTimeoutNanos;
 
-	private final long clientCloseTimeoutNanos;
-
 	private final Queue<Pending> incoming = new ConcurrentLinkedQueue<>();
 
 	/** Whether the thread may be waiting: only then does a new exchange need to wake it. */
 	private final AtomicBoolean mayWait = new AtomicBoolean();
 
-	private Transport.@Nullable Readiness readiness;
+	private @Nullable Readiness readiness;
 
 	private @Nullable Thread thread;
 
@@ -50,12 +50,10 @@ final class PendingConnections {
 
 	private volatile boolean draining;
 
-	PendingConnections(Transport transport, ConnectionCounts counts, Duration writeTimeout,
-			Duration clientCloseTimeout) {
+	PendingConnections(Transport transport, ConnectionCounts counts, Duration writeTimeout) {
 		this.transport = transport;
 		this.counts = counts;
 		this.writeTimeoutNanos = writeTimeout.toNanos();
-		this.clientCloseTimeoutNanos = clientCloseTimeout.toNanos();
 	}
 
 	/**
@@ -69,7 +67,7 @@ final class PendingConnections {
 				exchange.end(FailureReason.SHUTDOWN);
 				return;
 			}
-			Transport.Readiness readiness = startIfNeeded(exchange);
+			Readiness readiness = startIfNeeded(exchange);
 			if (readiness != null) {
 				this.incoming.add(pending);
 				if (this.mayWait.compareAndSet(true, false)) {
@@ -79,7 +77,7 @@ final class PendingConnections {
 		}
 	}
 
-	private Transport.@Nullable Readiness startIfNeeded(Exchange exchange) {
+	private @Nullable Readiness startIfNeeded(Exchange exchange) {
 		if (this.readiness == null) {
 			try {
 				this.readiness = this.transport.readiness();
@@ -89,7 +87,7 @@ final class PendingConnections {
 				exchange.end(FailureReason.ERROR);
 				return null;
 			}
-			Transport.Readiness readiness = this.readiness;
+			Readiness readiness = this.readiness;
 			this.thread = new Thread(() -> run(readiness), "responder-pending");
 			this.thread.setDaemon(true);
 			this.thread.start();
@@ -124,7 +122,7 @@ final class PendingConnections {
 		}
 	}
 
-	private void run(Transport.Readiness readiness) {
+	private void run(Readiness readiness) {
 		List<Pending> pending = new ArrayList<>();
 		try {
 			while (true) {
@@ -176,7 +174,8 @@ final class PendingConnections {
 	}
 
 	/**
-	 * One exchange: writing the rest of its line, then, if the close mode asks, waiting for the client to close.
+	 * One exchange: writing the rest of its line, then, where that is what follows the line, waiting for the client to
+	 * close.
 	 */
 	private final class Pending {
 
@@ -189,11 +188,11 @@ final class PendingConnections {
 
 		Pending(Exchange exchange) {
 			this.exchange = exchange;
-			this.deadline = System.nanoTime() + (exchange.lineWritten() ? PendingConnections.this.clientCloseTimeoutNanos
+			this.deadline = System.nanoTime() + (exchange.lineWritten() ? clientCloseTimeoutNanos()
 					: PendingConnections.this.writeTimeoutNanos);
 		}
 
-		boolean watch(Transport.Readiness readiness) {
+		boolean watch(Readiness readiness) {
 			try {
 				readiness.watch(this.exchange.connection(), !this.exchange.lineWritten(), this);
 				return true;
@@ -207,7 +206,7 @@ final class PendingConnections {
 		/**
 		 * Writes what the socket takes, or reads what the client sent while waiting for its close.
 		 */
-		void ready(Transport.Readiness readiness) {
+		void ready(Readiness readiness) {
 			if (this.ended) {
 				return;
 			}
@@ -223,7 +222,7 @@ final class PendingConnections {
 						this.ended = true;
 					}
 					else if (this.exchange.lineWritten()) {
-						this.deadline = System.nanoTime() + PendingConnections.this.clientCloseTimeoutNanos;
+						this.deadline = System.nanoTime() + clientCloseTimeoutNanos();
 						readiness.watch(this.exchange.connection(), false, this);
 					}
 				}
@@ -236,7 +235,12 @@ final class PendingConnections {
 			}
 		}
 
-		boolean expire(Transport.Readiness readiness, long now) {
+		private long clientCloseTimeoutNanos() {
+			Duration timeout = this.exchange.afterLine().clientCloseTimeout();
+			return (timeout != null) ? timeout.toNanos() : 0;
+		}
+
+		boolean expire(Readiness readiness, long now) {
 			if (now - this.deadline < 0) {
 				return false;
 			}
@@ -246,7 +250,7 @@ final class PendingConnections {
 			return end(readiness, FailureReason.TIMEOUT);
 		}
 
-		boolean end(Transport.Readiness readiness, @Nullable FailureReason reason) {
+		boolean end(Readiness readiness, @Nullable FailureReason reason) {
 			readiness.forget(this.exchange.connection());
 			this.ended = true;
 			return this.exchange.end(reason);

@@ -1,10 +1,9 @@
 package io.tcpresponder.responder;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.jspecify.annotations.Nullable;
+import io.tcpresponder.transport.KernelError;
 
 /**
  * One or more of the responder's listeners could not be bound: which addresses, and the kernel's error for each.
@@ -15,9 +14,8 @@ public class ResponderBindException extends RuntimeException {
 
 	private final transient List<Failure> failures;
 
-	ResponderBindException(ListenerSettings settings, @Nullable InetAddress address, KernelError error,
-			Throwable cause) {
-		this(settings, List.of(new Failure(ListenerSettings.text(address), error)), cause);
+	ResponderBindException(ListenerSettings settings, String address, KernelError error, Throwable cause) {
+		this(settings, List.of(new Failure(address, error)), cause);
 	}
 
 	private ResponderBindException(ListenerSettings settings, List<Failure> failures, Throwable cause) {

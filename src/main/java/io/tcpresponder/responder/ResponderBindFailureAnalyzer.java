@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import io.tcpresponder.kernel.KernelTcpView;
 import io.tcpresponder.kernel.PortView;
 import io.tcpresponder.kernel.TcpState;
+import io.tcpresponder.transport.KernelError;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -46,7 +47,7 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 
 	private String inUse(ListenerSettings settings, StringBuilder description) {
 		int port = settings.port();
-		PortView view = new KernelTcpView(Duration.ofSeconds(1), settings::backlog).read(port);
+		PortView view = new KernelTcpView(Duration.ofSeconds(1), () -> settings.options().backlog()).read(port);
 		long listeners = view.count(TcpState.LISTEN);
 		long timeWait = view.count(TcpState.TIME_WAIT);
 		boolean several = settings.addresses().size() > 1;
@@ -67,7 +68,7 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 			description.append(" The kernel shows no listener on port %d but %s in TIME_WAIT, left by the connections "
 				.formatted(port, sockets(timeWait, "")) + "of an earlier listener.");
 			String expire = "Wait up to 60 seconds for them to expire, ";
-			if (settings.reuseAddress()) {
+			if (settings.options().reuseAddress()) {
 				return expire + "or " + anotherPort + " With responder.reuse-address=true, they block the port only "
 						+ "when the listener that accepted them ran without SO_REUSEADDR.";
 			}

@@ -2,6 +2,7 @@ package io.tcpresponder.responder;
 
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
+import jakarta.validation.Validator;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +24,7 @@ class ResponderConfiguration {
 
 	@Bean
 	KernelTcpView kernelTcpView(ResponderProperties properties, TcpResponder responder) {
-		return new KernelTcpView(properties.tcp().refreshInterval(), () -> responder.settings().backlog());
+		return new KernelTcpView(properties.tcp().refreshInterval(), () -> responder.settings().options().backlog());
 	}
 
 	@Bean
@@ -32,8 +33,8 @@ class ResponderConfiguration {
 	}
 
 	@Bean
-	ResponderEndpoint responderEndpoint(TcpResponder responder, KernelTcpView kernelTcpView) {
-		return new ResponderEndpoint(responder, kernelTcpView);
+	ResponderEndpoint responderEndpoint(TcpResponder responder, KernelTcpView kernelTcpView, Validator validator) {
+		return new ResponderEndpoint(responder, kernelTcpView, validator);
 	}
 
 	@Bean

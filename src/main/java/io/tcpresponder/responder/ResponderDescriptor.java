@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.tcpresponder.kernel.PortView;
 import io.tcpresponder.kernel.TcpState;
+import io.tcpresponder.transport.KernelError;
+import io.tcpresponder.transport.SocketOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -15,12 +18,10 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * What {@code GET /actuator/responder} tells: the listeners, their state, and the counts of the process.
  *
  * @param state the responder's state as a whole: LISTENING on every address, PARTIALLY_LISTENING on some, FAILED on
- * none (see {@link ListenerStatus#of})
+ * none (see {@link ResponderStatus#of})
  * @param address the local addresses listened on, separated by commas ({@code ::} for every address)
  * @param port the bound port, or the port to bind when not listening
- * @param reuseAddress the SO_REUSEADDR option of the listener
- * @param reusePort the SO_REUSEPORT option of the listener
- * @param backlog the listen backlog
+ * @param options the socket options of the listeners, each a member of its own ({@code reuseAddress} and so on)
  * @param closeMode which side closes first
  * @param transport the transport the listener runs on: {@code native} or {@code nio}
  * @param since when the current state began
@@ -31,23 +32,23 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param restarts restart counts over the life of the process
  * @param tcp the kernel's view of the port
  */
-record ResponderDescriptor(ResponderState state, String address, int port, boolean reuseAddress, boolean reusePort,
-		int backlog, String closeMode, String transport, Instant since,
-		@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError, List<Listener> listeners,
+record ResponderDescriptor(ResponderState state, String address, int port, @JsonUnwrapped SocketOptions options,
+		String closeMode, String transport, Instant since,
+		@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError, List<ListenerDescriptor> listeners,
 		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp)
 		implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
 		List<ListenerStatus> each = responder.listenerStatuses();
-		ListenerStatus status = ListenerStatus.of(each);
+		ResponderStatus status = ResponderStatus.of(each);
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
-		List<Listener> listeners = each.stream()
-			.map((listener) -> new Listener(listener.address(), settings.port(), listener.state(), listener.since(),
-					listener.lastError()))
+		List<ListenerDescriptor> listeners = each.stream()
+			.map((listener) -> new ListenerDescriptor(listener.address(), settings.port(), listener.state(),
+					listener.since(), listener.lastError()))
 			.toList();
-		return new ResponderDescriptor(status.state(), status.address(), settings.port(), settings.reuseAddress(),
-				settings.reusePort(), settings.backlog(), responder.closeMode().value(), responder.transport().name(),
+		return new ResponderDescriptor(status.state(), status.address(), settings.port(), settings.options(),
+				responder.closeMode().value(), responder.transport().name(),
 				status.since(), status.lastError(), listeners, counts.snapshot(),
 				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
 	}
@@ -61,7 +62,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, boole
 	 * @param since when its state began
 	 * @param lastError why its last bind failed; {@code null} once a bind succeeds
 	 */
-	record Listener(String address, int port, ResponderState state, Instant since,
+	record ListenerDescriptor(String address, int port, ListenerState state, Instant since,
 			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError) {
 	}
 

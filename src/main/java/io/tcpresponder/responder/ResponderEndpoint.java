@@ -1,7 +1,8 @@
 package io.tcpresponder.responder;
 
 import io.tcpresponder.kernel.KernelTcpView;
-import org.jspecify.annotations.Nullable;
+import io.tcpresponder.transport.KernelError;
+import jakarta.validation.Validator;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -28,9 +29,12 @@ class ResponderEndpoint {
 
 	private final KernelTcpView kernel;
 
-	ResponderEndpoint(TcpResponder responder, KernelTcpView kernel) {
+	private final Validator validator;
+
+	ResponderEndpoint(TcpResponder responder, KernelTcpView kernel, Validator validator) {
 		this.responder = responder;
 		this.kernel = kernel;
+		this.validator = validator;
 	}
 
 	@ReadOperation
@@ -39,31 +43,24 @@ class ResponderEndpoint {
 	}
 
 	/**
-	 * Closes the listeners and binds new ones, with the changes the body asks for. The body reaches this method as
-	 * Actuator binds it, as text; {@link RestartBodyAdvice} has already refused query parameters and every body whose
-	 * shape or JSON types are wrong, and the values are checked here.
+	 * Replaces the listeners as the body's {@code mode} says, with the changes the body asks for. The body reaches
+	 * this method whole, as one field ({@link RestartBodyAdvice}, which has already refused query parameters and a
+	 * body too long), and is read here by {@link RestartBody} and {@link RestartRequest}.
 	 * @param action the action, {@code restart}
-	 * @param mode the name of a {@link RestartMode}: {@code close-then-bind} (the default) or {@code handover}
-	 * @param reuseAddress the new SO_REUSEADDR option
-	 * @param reusePort the new SO_REUSEPORT option
-	 * @param port the new port
-	 * @param backlog the new listen backlog
-	 * @param bindAddresses the new local addresses: the JSON text of an array of IP literals, {@code []} for every
-	 * address, as {@link RestartBody} hands it over
+	 * @param body the body as sent, empty for none: a JSON object of the fields of {@link RestartRequest#JSON_TYPES}
 	 * @return 200 and the new state; otherwise a {@link RestartProblem}: 400 for a bad value; 409 when a handover is
 	 * not possible, or when the bind fails, with the state (FAILED, or still LISTENING on the old listener after a
 	 * handover) as its {@code responder} member
 	 */
 	@WriteOperation
-	WebEndpointResponse<Object> restart(@Selector String action, @Nullable String mode, @Nullable String reuseAddress,
-			@Nullable String reusePort, @Nullable String port, @Nullable String backlog,
-			@Nullable String bindAddresses) {
+	WebEndpointResponse<Object> restart(@Selector String action, String body) {
 		if (!RESTART.equals(action)) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		RestartRequest request;
 		try {
-			request = RestartRequest.of(mode, reuseAddress, reusePort, port, backlog, bindAddresses);
+			request = RestartRequest.of(RestartBody.parse(body), this.validator);
+			unsupported(request.applyTo(this.responder.settings()));
 		}
 		catch (RestartRequest.RefusedException ex) {
 			return RestartProblem.response(ex.getBody());
@@ -75,6 +72,17 @@ class ResponderEndpoint {
 				RestartProblem.response(RestartProblem.of(HttpStatus.CONFLICT, "mode", refused.detail()));
 			case RestartResult.BindFailed failed -> RestartProblem.response(bindFailed(responder(), failed));
 		};
+	}
+
+	/**
+	 * Refuses settings with a socket option that the transport cannot set.
+	 */
+	private void unsupported(ListenerSettings settings) {
+		this.responder.transport().unsupported(settings.options()).ifPresent((unsupported) -> {
+			throw new RestartRequest.RefusedException(unsupported.option(), unsupported.option() + " cannot be "
+					+ unsupported.value() + " on the " + this.responder.transport().name() + " transport: "
+					+ unsupported.reason());
+		});
 	}
 
 	private static ProblemDetail bindFailed(ResponderDescriptor state, RestartResult.BindFailed result) {

@@ -19,7 +19,7 @@ class ResponderHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		ListenerStatus status = this.responder.status();
+		ResponderStatus status = this.responder.status();
 		builder.status((status.state() == ResponderState.LISTENING) ? Status.UP : Status.DOWN);
 		builder.withDetail("state", status.state())
 			.withDetail("address", status.address())

@@ -82,7 +82,7 @@ class ResponderMetrics implements MeterBinder {
 	private static double listening(TcpResponder responder, String address) {
 		return responder.listenerStatuses()
 			.stream()
-			.anyMatch((status) -> status.address().equals(address) && status.state() == ResponderState.LISTENING) ? 1 : 0;
+			.anyMatch((status) -> status.address().equals(address) && status.listening()) ? 1 : 0;
 	}
 
 }

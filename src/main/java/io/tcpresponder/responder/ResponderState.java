@@ -1,26 +1,26 @@
 package io.tcpresponder.responder;
 
 /**
- * The state of a TCP listener, and of the responder as a whole (see {@link ListenerStatus#of}).
+ * The state of the responder as a whole, combined from its listeners' by {@link ResponderStatus#of}.
  */
 enum ResponderState {
 
-	/** Binding a listener. */
+	/** A listener is binding. */
 	STARTING,
 
-	/** Bound and accepting connections; for the responder as a whole, on every configured address. */
+	/** Every configured address is bound and accepting. */
 	LISTENING,
 
 	/**
-	 * The responder as a whole: some of its addresses are bound and accepting, and the others' bind failed; see each
-	 * listener, and the first failed one's last error.
+	 * Some of the addresses are bound and accepting, and the others' bind failed; see each listener, and the first
+	 * failed one's last error.
 	 */
 	PARTIALLY_LISTENING,
 
-	/** Not listening: not started yet, or stopped. */
+	/** No listener: not started yet, or stopped. */
 	STOPPED,
 
-	/** The last bind failed; see the last error. For the responder as a whole: no address is bound. */
+	/** No address is bound, and a bind failed; see the last error. */
 	FAILED
 
 }

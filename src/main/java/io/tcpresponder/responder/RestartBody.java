@@ -9,13 +9,12 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A restart's JSON body, read strictly, for what Actuator's binding would drop or guess: Actuator binds the fields it
  * knows and ignores the rest, keeps the last of duplicate keys, and hands every value over as text, so that
- * {@code "32"} would pass for {@code 32}; it cannot read an array at all. The values' ranges are checked by
- * {@link RestartRequest}.
+ * {@code "32"} would pass for {@code 32}; it cannot read an array at all. {@link RestartBodyAdvice} therefore hands
+ * the body over whole, and it is read here. The values are checked by {@link RestartRequest}.
  */
 final class RestartBody {
 
@@ -28,23 +27,27 @@ final class RestartBody {
 	/** The JSON type of a field whose value is a list of strings. */
 	static final String ARRAY_OF_STRINGS = "array of strings";
 
+	/** The one field that Actuator binds: the body as sent, as a string ({@link RestartBodyAdvice}). */
+	static final String FIELD = "body";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private RestartBody() {
 	}
 
 	/**
-	 * Checks that the body is one JSON object whose members are known fields, each given once, with a value of the
-	 * field's JSON type: a single value, or for {@code bindAddresses} an array of strings. Duplicate keys are found
-	 * here rather than by Jackson's {@code STRICT_DUPLICATE_DETECTION}, whose error is a parse error that does not name
-	 * the field.
-	 * @param body the body, not empty
-	 * @return the body as Actuator can read it: the same members, each array as a string of its JSON text, which
-	 * {@link RestartRequest} reads back
+	 * Reads the body: one JSON object whose members are known fields, each given once, with a value of the field's
+	 * JSON type: a single value, or for {@code bindAddresses} an array of strings. Duplicate keys are found here rather
+	 * than by Jackson's {@code STRICT_DUPLICATE_DETECTION}, whose error is a parse error that does not name the field.
+	 * @param body the body; empty for none
+	 * @return the fields, in the body's order
 	 * @throws RestartRequest.RefusedException naming the problem, and its field where there is one
 	 */
-	static byte[] check(byte[] body) {
+	static Map<String, JsonNode> parse(String body) {
 		Map<String, JsonNode> fields = new LinkedHashMap<>();
+		if (body.isEmpty()) {
+			return fields;
+		}
 		try (JsonParser parser = json.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new RestartRequest.RefusedException(null,
@@ -67,16 +70,13 @@ final class RestartBody {
 					"The body is not a JSON document: " + ex.getOriginalMessage());
 		}
 		fields.forEach(RestartBody::checkField);
-		ObjectNode forActuator = json.createObjectNode();
-		fields.forEach((name, value) -> forActuator.set(name,
-				value.isArray() ? forActuator.stringNode(json.writeValueAsString(value)) : value));
-		return json.writeValueAsBytes(forActuator);
+		return fields;
 	}
 
 	private static void checkField(String name, JsonNode value) {
-		if (!RestartRequest.FIELDS.contains(name)) {
-			throw new RestartRequest.RefusedException(name,
-					"unknown field \"" + name + "\"; a restart takes " + String.join(", ", RestartRequest.FIELDS));
+		if (!RestartRequest.JSON_TYPES.containsKey(name)) {
+			throw new RestartRequest.RefusedException(name, "unknown field \"" + name + "\"; a restart takes "
+					+ String.join(", ", RestartRequest.JSON_TYPES.keySet()));
 		}
 		String expected = RestartRequest.JSON_TYPES.get(name);
 		if (value.isContainer() && !expected.equals(ARRAY_OF_STRINGS)) {

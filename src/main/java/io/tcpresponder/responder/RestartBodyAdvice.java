@@ -4,10 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.OperationType;
@@ -29,8 +32,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 
 /**
  * Guards the restart where Actuator reads its body: query parameters are refused, a body longer than
- * {@link RestartBody#MAX_BYTES} is refused without reading past that, and the body is checked by {@link RestartBody}
- * before Actuator binds it. A refusal answers 400 with a {@link RestartProblem}, before anything changes.
+ * {@link RestartBody#MAX_BYTES} is refused without reading past that, and the body is handed over whole, as the one
+ * field {@link RestartBody#FIELD} that the restart operation takes, for {@link RestartBody} to read strictly. A
+ * refusal answers 400 with a {@link RestartProblem}, before anything changes. Where this advice did not run, the
+ * operation misses its field and Actuator refuses the request.
  *
  * <p>
  * Why here: Actuator reads a write operation's body as a map of strings and merges the query parameters over it, so
@@ -45,6 +50,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 class RestartBodyAdvice extends RequestBodyAdviceAdapter {
 
 	private static final EndpointId RESPONDER = EndpointId.of(ResponderEndpoint.ID);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final PathMappedEndpoints endpoints;
 
@@ -70,17 +77,17 @@ class RestartBodyAdvice extends RequestBodyAdviceAdapter {
 		if (body.length > RestartBody.MAX_BYTES) {
 			throw tooLong();
 		}
-		byte[] checked = RestartBody.check(body);
+		byte[] whole = json.writeValueAsBytes(Map.of(RestartBody.FIELD, new String(body, StandardCharsets.UTF_8)));
 		HttpHeaders headers = HttpHeaders.copyOf(message.getHeaders());
-		headers.setContentLength(checked.length);
-		return new CheckedBody(headers, checked);
+		headers.setContentLength(whole.length);
+		return new WholeBody(headers, whole);
 	}
 
 	@Override
 	public @Nullable Object handleEmptyBody(@Nullable Object body, HttpInputMessage message, MethodParameter parameter,
 			Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
 		refuseQueryParameters();
-		return body;
+		return Map.of(RestartBody.FIELD, "");
 	}
 
 	@ExceptionHandler
@@ -130,9 +137,9 @@ class RestartBodyAdvice extends RequestBodyAdviceAdapter {
 	}
 
 	/**
-	 * The body, read and checked here, for Actuator to read again as {@link RestartBody#check} rewrote it.
+	 * The body, read here, for Actuator to read again as the one field of an object.
 	 */
-	private record CheckedBody(HttpHeaders headers, byte[] bytes) implements HttpInputMessage {
+	private record WholeBody(HttpHeaders headers, byte[] bytes) implements HttpInputMessage {
 
 		@Override
 		public HttpHeaders getHeaders() {

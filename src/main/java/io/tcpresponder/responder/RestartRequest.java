@@ -1,5 +1,6 @@
 package io.tcpresponder.responder;
 
+import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,150 +8,171 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.tcpresponder.transport.SocketOptions;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * The optional changes a restart asks for, checked strictly: values of the wrong type or out of range are refused
- * with a message that names the field, before anything changes.
+ * The changes a restart asks for, checked strictly before anything changes: the JSON type of each field by
+ * {@link RestartBody}, and each value by the same Bean Validation constraints as the configuration it changes
+ * ({@link ResponderProperties#port()}, {@link ResponderProperties#bindAddresses()}, every component of
+ * {@link SocketOptions}). A refused value answers 400 with a message that names the field. A port of 0 picks a free
+ * port, as at startup; the answer and {@code GET /actuator/responder} report the port bound.
  *
- * @param mode how the listener is replaced
- * @param reuseAddress the new SO_REUSEADDR option, or {@code null} to keep it
- * @param reusePort the new SO_REUSEPORT option, or {@code null} to keep it
+ * @param mode how the listeners are replaced
  * @param port the new port, or {@code null} to keep it
- * @param backlog the new listen backlog, or {@code null} to keep it
  * @param bindAddresses the new local addresses, empty for every address, or {@code null} to keep them
+ * @param options the socket options to change, by their component's name, the others kept
  */
-record RestartRequest(RestartMode mode, @Nullable Boolean reuseAddress, @Nullable Boolean reusePort, @Nullable Integer port,
-		@Nullable Integer backlog, @Nullable List<InetAddress> bindAddresses) {
+record RestartRequest(RestartMode mode, @Nullable Integer port, @Nullable List<InetAddress> bindAddresses,
+		Map<String, Object> options) {
 
-	private static final JsonMapper json = JsonMapper.builder().build();
+	private static final String MODE = "mode";
+
+	private static final String PORT = "port";
+
+	private static final String BIND_ADDRESSES = "bindAddresses";
 
 	/** The fields a restart body may have, in order, with their JSON types. */
 	static final Map<String, String> JSON_TYPES = jsonTypes();
 
-	/** The fields a restart body may have. */
-	static final List<String> FIELDS = List.copyOf(JSON_TYPES.keySet());
-
 	private static Map<String, String> jsonTypes() {
 		Map<String, String> types = new LinkedHashMap<>();
-		types.put("mode", "string");
-		types.put("reuseAddress", "boolean");
-		types.put("reusePort", "boolean");
-		types.put("port", "integer");
-		types.put("backlog", "integer");
-		types.put("bindAddresses", RestartBody.ARRAY_OF_STRINGS);
+		types.put(MODE, "string");
+		for (RecordComponent option : SocketOptions.class.getRecordComponents()) {
+			types.put(option.getName(), jsonType(option.getType()));
+		}
+		types.put(PORT, "integer");
+		types.put(BIND_ADDRESSES, RestartBody.ARRAY_OF_STRINGS);
 		return Collections.unmodifiableMap(types);
 	}
 
-	/**
-	 * Reads the values of a restart body. Actuator hands them over as text, JSON numbers and booleans alike.
-	 * @param mode the name of a {@link RestartMode}, or {@code null} for {@code close-then-bind}
-	 * @param reuseAddress {@code true}, {@code false}, or {@code null}
-	 * @param reusePort {@code true}, {@code false}, or {@code null}
-	 * @param port an integer from 1 to 65535, or {@code null}
-	 * @param backlog an integer from 1 to 65535, or {@code null}
-	 * @param bindAddresses the JSON text of an array of distinct IP literals of this host, as {@link RestartBody}
-	 * hands it over, or {@code null}
-	 * @return the request
-	 * @throws RefusedException if a value is of the wrong type or out of range
-	 */
-	static RestartRequest of(@Nullable String mode, @Nullable String reuseAddress, @Nullable String reusePort,
-			@Nullable String port, @Nullable String backlog, @Nullable String bindAddresses) {
-		return new RestartRequest(mode(mode), bool("reuseAddress", reuseAddress), bool("reusePort", reusePort),
-				integer("port", port, 1, 65535), integer("backlog", backlog, 1, 65535),
-				addresses("bindAddresses", bindAddresses));
+	private static String jsonType(Class<?> type) {
+		if (type == boolean.class) {
+			return "boolean";
+		}
+		if (type == int.class) {
+			return "integer";
+		}
+		throw new IllegalStateException("A restart cannot take a socket option of type " + type.getName());
 	}
 
-	private static RestartMode mode(@Nullable String value) {
-		RestartMode mode = RestartMode.of(value);
+	/**
+	 * Reads and checks the fields of a restart body.
+	 * @param fields the body's fields, of the JSON types of {@link #JSON_TYPES} as {@link RestartBody#parse} checks
+	 * them
+	 * @param validator checks each value against the constraints of what it changes
+	 * @return the request
+	 * @throws RefusedException if a value breaks a constraint
+	 */
+	static RestartRequest of(Map<String, JsonNode> fields, Validator validator) {
+		RestartMode mode = mode(fields.get(MODE));
+		Integer port = null;
+		List<InetAddress> bindAddresses = null;
+		Map<String, Object> options = new LinkedHashMap<>();
+		for (Map.Entry<String, JsonNode> field : fields.entrySet()) {
+			String name = field.getKey();
+			JsonNode value = field.getValue();
+			switch (name) {
+				case MODE -> {
+				}
+				case PORT -> port = checked(validator, ResponderProperties.class, name, integer(name, value), value);
+				case BIND_ADDRESSES ->
+					bindAddresses = checked(validator, ResponderProperties.class, name, addresses(value), value);
+				default -> options.put(name, checked(validator, SocketOptions.class, name,
+						value.isBoolean() ? value.booleanValue() : integer(name, value), value));
+			}
+		}
+		return new RestartRequest(mode, port, bindAddresses, options);
+	}
+
+	private static RestartMode mode(@Nullable JsonNode value) {
+		RestartMode mode = RestartMode.of((value != null) ? value.stringValue() : null);
 		if (mode == null) {
-			throw new RefusedException("mode", "must be " + Arrays.stream(RestartMode.values())
+			throw new RefusedException(MODE, MODE + " must be " + Arrays.stream(RestartMode.values())
 				.map(RestartMode::value)
-				.collect(Collectors.joining(" or ")), value);
+				.collect(Collectors.joining(" or ")) + ", got " + value);
 		}
 		return mode;
 	}
 
-	private static @Nullable Boolean bool(String field, @Nullable String value) {
-		if (value == null) {
-			return null;
+	private static int integer(String name, JsonNode value) {
+		if (!value.canConvertToInt()) {
+			throw new RefusedException(name, name + " must be a JSON integer of at most 32 bits, got " + value);
 		}
-		return switch (value) {
-			case "true" -> true;
-			case "false" -> false;
-			default -> throw new RefusedException(field, "must be true or false", value);
-		};
-	}
-
-	private static @Nullable Integer integer(String field, @Nullable String value, int min, int max) {
-		if (value == null) {
-			return null;
-		}
-		try {
-			int number = Integer.parseInt(value);
-			if (number >= min && number <= max) {
-				return number;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// Refused below, as any other value out of range.
-		}
-		throw new RefusedException(field, "must be an integer from " + min + " to " + max, value);
+		return value.intValue();
 	}
 
 	/**
-	 * Reads a list of addresses as {@code responder.bind-addresses} takes them: IP literals, each an address of this
-	 * host, each once, at most {@link ResponderProperties#MAX_BIND_ADDRESSES}.
+	 * Reads a list of addresses as {@code responder.bind-addresses} takes them: IP literals, no names.
 	 */
-	private static @Nullable List<InetAddress> addresses(String field, @Nullable String value) {
-		if (value == null) {
-			return null;
-		}
-		String[] texts;
-		try {
-			texts = json.readValue(value, String[].class);
-		}
-		catch (JacksonException ex) {
-			throw new RefusedException(field, "must be a JSON array of strings", value);
-		}
-		if (texts.length > ResponderProperties.MAX_BIND_ADDRESSES) {
-			throw new RefusedException(field, field + " must be at most " + ResponderProperties.MAX_BIND_ADDRESSES
-					+ " addresses, got " + texts.length);
-		}
+	private static List<InetAddress> addresses(JsonNode value) {
 		List<InetAddress> addresses = new ArrayList<>();
-		for (String text : texts) {
-			InetAddress address;
+		for (JsonNode text : value) {
 			try {
-				address = InetAddress.ofLiteral(text);
+				addresses.add(InetAddress.ofLiteral(text.stringValue()));
 			}
-			catch (IllegalArgumentException | NullPointerException ex) {
-				throw new RefusedException(field, "must be IP address literals such as 127.0.0.1 or ::1", text);
+			catch (IllegalArgumentException ex) {
+				throw new RefusedException(BIND_ADDRESSES,
+						BIND_ADDRESSES + " must be IP address literals such as 127.0.0.1 or ::1, got " + text);
 			}
-			if (!LocalAddress.Validator.isLocal(address)) {
-				throw new RefusedException(field, "must be addresses of this host", text);
-			}
-			if (addresses.contains(address)) {
-				throw new RefusedException(field,
-						field + " must be distinct addresses, got " + ListenerSettings.text(address) + " twice");
-			}
-			addresses.add(address);
 		}
 		return List.copyOf(addresses);
 	}
 
+	/**
+	 * Checks a value against the constraints of the property it changes.
+	 */
+	private static <T> T checked(Validator validator, Class<?> type, String name, T value, JsonNode json) {
+		Set<? extends ConstraintViolation<?>> violations = validator.validateValue(type, name, value);
+		if (!violations.isEmpty()) {
+			String messages = violations.stream()
+				.map(ConstraintViolation::getMessage)
+				.sorted()
+				.distinct()
+				.collect(Collectors.joining(" and "));
+			throw new RefusedException(name, name + " " + messages + ", got " + json);
+		}
+		return value;
+	}
+
+	/**
+	 * The settings this request makes of the current ones.
+	 * @param settings the current settings
+	 * @return the new settings
+	 */
 	ListenerSettings applyTo(ListenerSettings settings) {
 		return new ListenerSettings((this.bindAddresses != null) ? this.bindAddresses : settings.addresses(),
-				(this.port != null) ? this.port : settings.port(),
-				(this.reuseAddress != null) ? this.reuseAddress : settings.reuseAddress(),
-				(this.reusePort != null) ? this.reusePort : settings.reusePort(),
-				(this.backlog != null) ? this.backlog : settings.backlog());
+				(this.port != null) ? this.port : settings.port(), changed(settings.options()));
+	}
+
+	private SocketOptions changed(SocketOptions options) {
+		if (this.options.isEmpty()) {
+			return options;
+		}
+		RecordComponent[] components = SocketOptions.class.getRecordComponents();
+		Object[] values = new Object[components.length];
+		Class<?>[] types = new Class<?>[components.length];
+		try {
+			for (int i = 0; i < components.length; i++) {
+				String name = components[i].getName();
+				values[i] = this.options.containsKey(name) ? this.options.get(name)
+						: components[i].getAccessor().invoke(options);
+				types[i] = components[i].getType();
+			}
+			return SocketOptions.class.getDeclaredConstructor(types).newInstance(values);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Unable to change the socket options " + options, ex);
+		}
 	}
 
 	/**
@@ -161,10 +183,6 @@ record RestartRequest(RestartMode mode, @Nullable Boolean reuseAddress, @Nullabl
 
 		RefusedException(@Nullable String field, String detail) {
 			super(HttpStatus.BAD_REQUEST, RestartProblem.of(HttpStatus.BAD_REQUEST, field, detail), null);
-		}
-
-		private RefusedException(String field, String expectation, String value) {
-			this(field, field + " " + expectation + ", got \"" + value + "\"");
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.transport.KernelError;
+
 /**
  * What came of a restart: the new listener is bound, its bind failed, or the mode refused to start.
  */
@@ -11,6 +13,16 @@ sealed interface RestartResult {
 	 */
 	default boolean bound() {
 		return this instanceof Bound;
+	}
+
+	/**
+	 * The result of a bind that failed.
+	 * @param failure the failure
+	 * @return the first address that did not bind, with its error
+	 */
+	static BindFailed failed(ResponderBindException failure) {
+		ResponderBindException.Failure first = failure.getFailures().getFirst();
+		return new BindFailed(first.address(), first.error());
 	}
 
 	/**

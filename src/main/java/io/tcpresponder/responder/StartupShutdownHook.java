@@ -62,7 +62,7 @@ final class StartupShutdownHook {
 	 * Hands the responder over to the context's lifecycle, which stops it from then on.
 	 * @return whether the lifecycle may run the responder: not once this hook has stopped it
 	 */
-	boolean handOver() {
+	boolean releaseToLifecycle() {
 		if (this.state.compareAndSet(State.STARTING, State.HANDED_OVER)) {
 			remove();
 		}
@@ -75,8 +75,7 @@ final class StartupShutdownHook {
 	void startupFailed() {
 		if (this.state.compareAndSet(State.STARTING, State.STOPPED)) {
 			remove();
-			ResponderState state = this.responder.status().state();
-			if (state == ResponderState.LISTENING || state == ResponderState.PARTIALLY_LISTENING) {
+			if (this.responder.status().serving()) {
 				this.responder.stop(this.shutdownTimeout);
 			}
 		}

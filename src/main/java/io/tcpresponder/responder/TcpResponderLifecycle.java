@@ -32,7 +32,7 @@ class TcpResponderLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (!this.startupShutdown.handOver()) {
+		if (!this.startupShutdown.releaseToLifecycle()) {
 			return; // The JVM is shutting down during the startup: the hook has stopped the responder.
 		}
 		try {

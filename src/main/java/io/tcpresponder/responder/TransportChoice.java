@@ -3,6 +3,10 @@ package io.tcpresponder.responder;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import io.tcpresponder.transport.NioTransport;
+import io.tcpresponder.transport.Transport;
+import io.tcpresponder.transport.TransportUnavailableException;
+import io.tcpresponder.transport.linux.NativeTransport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -11,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * Which transport the responder runs on ({@code responder.transport}), and the transports there are: a new
  * transport is a new class and a constant here.
  */
-enum TransportChoice {
+public enum TransportChoice {
 
 	/**
 	 * The first transport that loads here, in the order of the constants below: native on Linux with native access,
@@ -40,15 +44,15 @@ enum TransportChoice {
 	/**
 	 * Loads the chosen transport.
 	 * @return the transport
-	 * @throws UnavailableTransportException if a transport chosen by name cannot run here
+	 * @throws TransportUnavailableException if a transport chosen by name cannot run here
 	 */
-	Transport load() {
+	public Transport load() {
 		if (this.loader != null) {
 			try {
 				return this.loader.get();
 			}
-			catch (UnavailableTransportException ex) {
-				throw new UnavailableTransportException(
+			catch (TransportUnavailableException ex) {
+				throw new TransportUnavailableException(
 						"responder.transport is " + value() + ", which cannot run here: " + ex.getMessage(), ex);
 			}
 		}
@@ -64,18 +68,18 @@ enum TransportChoice {
 				}
 				return transport;
 			}
-			catch (UnavailableTransportException ex) {
+			catch (TransportUnavailableException ex) {
 				reasons.append(reasons.isEmpty() ? "" : "; ").append(ex.getMessage());
 			}
 		}
-		throw new UnavailableTransportException("No transport can run here: " + reasons);
+		throw new TransportUnavailableException("No transport can run here: " + reasons);
 	}
 
 	/**
 	 * The name as configuration writes it.
 	 * @return {@code auto}, {@code native} or {@code nio}
 	 */
-	String value() {
+	public String value() {
 		return name().toLowerCase(Locale.ROOT);
 	}
 

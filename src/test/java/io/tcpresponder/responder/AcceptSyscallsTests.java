@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Tools;
+import io.tcpresponder.support.Transports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -14,14 +14,15 @@ import java.util.function.Consumer;
 
 import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Ports;
+import io.tcpresponder.transport.KernelError;
+import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,8 +34,7 @@ import static org.awaitility.Awaitility.await;
  * 127.0.0.0/8, so 127.0.0.2 is an address of this host): one listener per address, each with its own state, and the
  * kernel's refusals reported as they come.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class BindAddressesTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -63,8 +63,8 @@ class BindAddressesTests {
 		int port = responder.settings().port();
 		assertThat(port).isPositive();
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address, ListenerStatus::state)
-			.containsExactly(tuple("127.0.0.1", ResponderState.LISTENING),
-					tuple("::1", ResponderState.LISTENING));
+			.containsExactly(tuple("127.0.0.1", ListenerState.LISTENING),
+					tuple("::1", ListenerState.LISTENING));
 		assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
 		assertThat(Clients.fetch(FIRST, port)).isEqualTo(LINE);
 		assertThat(Clients.fetch(IPV6_LOOPBACK, port)).isEqualTo(LINE);
@@ -107,21 +107,21 @@ class BindAddressesTests {
 				.withMessage("Unable to start the TCP responder on 127.0.0.2 port " + port
 						+ ": EADDRINUSE (Address already in use)");
 			List<ListenerStatus> listeners = responder.listenerStatuses();
-			assertThat(listeners.get(0).state()).isEqualTo(ResponderState.LISTENING);
+			assertThat(listeners.get(0).state()).isEqualTo(ListenerState.LISTENING);
 			assertThat(listeners.get(0).lastError()).isNull();
-			assertThat(listeners.get(1).state()).isEqualTo(ResponderState.FAILED);
+			assertThat(listeners.get(1).state()).isEqualTo(ListenerState.FAILED);
 			assertThat(listeners.get(1).lastError()).isEqualTo(
 					new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
-			ListenerStatus whole = responder.status();
+			ResponderStatus whole = responder.status();
 			assertThat(whole.state()).isEqualTo(ResponderState.PARTIALLY_LISTENING);
 			assertThat(whole.lastError()).isEqualTo(listeners.get(1).lastError());
 			assertThat(Clients.fetch(FIRST, port)).as("the other address serves").isEqualTo(LINE);
-			assertThat(responder.restart((settings) -> settings)).as("a restart while it is held").isFalse();
+			assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).as("a restart while it is held").isFalse();
 			assertThat(responder.status().state()).isEqualTo(ResponderState.PARTIALLY_LISTENING);
 		}
-		assertThat(responder.restart((settings) -> settings)).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::state)
-			.containsExactly(ResponderState.LISTENING, ResponderState.LISTENING);
+			.containsExactly(ListenerState.LISTENING, ListenerState.LISTENING);
 		assertThat(responder.status().lastError()).isNull();
 		assertThat(Clients.fetch(FIRST, port)).isEqualTo(LINE);
 		assertThat(Clients.fetch(SECOND, port)).isEqualTo(LINE);
@@ -158,8 +158,8 @@ class BindAddressesTests {
 			.withMessage("Unable to start the TCP responder on 127.0.0.1 port " + port
 					+ ": EADDRINUSE (Address already in use)");
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address, ListenerStatus::state)
-			.containsExactly(tuple("0.0.0.0", ResponderState.LISTENING),
-					tuple("127.0.0.1", ResponderState.FAILED));
+			.containsExactly(tuple("0.0.0.0", ListenerState.LISTENING),
+					tuple("127.0.0.1", ListenerState.FAILED));
 		assertThat(responder.listenerStatuses().get(1).lastError().errno()).isEqualTo(98);
 		assertThat(responder.status().state()).isEqualTo(ResponderState.PARTIALLY_LISTENING);
 		assertThat(Clients.fetch(SECOND, port)).as("the wildcard serves 127.0.0.2").isEqualTo(LINE);
@@ -170,11 +170,11 @@ class BindAddressesTests {
 		TcpResponder responder = start(settings(List.of(FIRST), 0, false));
 		int port = responder.settings().port();
 		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> Clients.connect(SECOND, port).close());
-		assertThat(responder.restart((settings) -> settings.withAddresses(List.of(FIRST, SECOND)))).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> new ListenerSettings(List.of(FIRST, SECOND), settings.port(), settings.options())).bound()).isTrue();
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address)
 			.containsExactly("127.0.0.1", "127.0.0.2");
 		assertThat(Clients.fetch(SECOND, port)).isEqualTo(LINE);
-		assertThat(responder.restart((settings) -> settings.withAddresses(List.of(SECOND)))).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> new ListenerSettings(List.of(SECOND), settings.port(), settings.options())).bound()).isTrue();
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address).containsExactly("127.0.0.2");
 		assertThatExceptionOfType(ConnectException.class).as("127.0.0.1 closed")
 			.isThrownBy(() -> Clients.connect(FIRST, port).close());
@@ -188,11 +188,11 @@ class BindAddressesTests {
 		TcpResponder responder = start(settings(List.of(FIRST), port, true));
 		try (ServerSocket holder = new ServerSocket()) {
 			holder.bind(new InetSocketAddress(SECOND, port));
-			assertThat(responder.handOver((settings) -> settings.withAddresses(List.of(FIRST, SECOND)))).isFalse();
+			assertThat(responder.restart(RestartMode.HANDOVER, (settings) -> new ListenerSettings(List.of(FIRST, SECOND), settings.port(), settings.options())).bound()).isFalse();
 		}
 		assertThat(responder.settings().addresses()).as("the old settings stay").containsExactly(FIRST);
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::state)
-			.containsExactly(ResponderState.LISTENING);
+			.containsExactly(ListenerState.LISTENING);
 		assertThat(Clients.fetch(FIRST, port)).isEqualTo(LINE);
 		assertThat(KernelSockets.count("listening", port)).as("the new listener on 127.0.0.1 is closed again")
 			.isEqualTo(1);
@@ -201,7 +201,7 @@ class BindAddressesTests {
 	@Test
 	void closeThenBindUnderLoadOnTwoAddressesRebindsBoth() {
 		List<Load.Outcomes> outcomes = restartUnderLoad(false, (responder) -> assertThat(
-				responder.restart((settings) -> settings)).isTrue());
+				responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue());
 		System.out.println("FIGURES bind-addresses close-then-bind transport=" + this.responders.choice().value() + " " + outcomes);
 		for (Load.Outcomes outcome : outcomes) {
 			assertThat(outcome.partial()).as("partial lines of %s", outcome).isZero();
@@ -212,7 +212,7 @@ class BindAddressesTests {
 	@Test
 	void handoverUnderLoadOnTwoAddressesResetsNothingOnEither() {
 		List<Load.Outcomes> outcomes = restartUnderLoad(true, (responder) -> assertThat(
-				responder.handOver((settings) -> settings)).isTrue());
+				responder.restart(RestartMode.HANDOVER, (settings) -> settings).bound()).isTrue());
 		System.out.println("FIGURES bind-addresses handover transport=" + this.responders.choice().value() + " " + outcomes);
 		if (Sysctl.read("net.ipv4.tcp_migrate_req").orElse(0) != 1) {
 			// As HandoverTests: without migration the kernel resets what a closing listener's queue holds.
@@ -239,7 +239,7 @@ class BindAddressesTests {
 	 */
 	private List<Load.Outcomes> restartUnderLoad(boolean reusePort, Consumer<TcpResponder> restart) {
 		TcpResponder responder = start(
-				new ListenerSettings(List.of(FIRST, SECOND), Ports.unused(), true, reusePort, 4096));
+				new ListenerSettings(List.of(FIRST, SECOND), Ports.unused(), SocketOptions.DEFAULTS.withReusePort(reusePort).withBacklog(4096)));
 		int port = responder.settings().port();
 		List<Load.Outcomes> outcomes = new ArrayList<>();
 		try (Load first = Load.start(FIRST, port, LINE, 16, Clients.TIMEOUT_MILLIS);
@@ -262,7 +262,7 @@ class BindAddressesTests {
 	}
 
 	private static ListenerSettings settings(List<InetAddress> addresses, int port, boolean reusePort) {
-		return new ListenerSettings(addresses, port, true, reusePort, 32);
+		return new ListenerSettings(addresses, port, SocketOptions.DEFAULTS.withReusePort(reusePort).withBacklog(32));
 	}
 
 	private TcpResponder start(ListenerSettings settings) {

@@ -3,15 +3,13 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.KernelSockets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,8 +17,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Where TIME_WAIT lands in each close mode, on each transport, with the kernel as witness.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class CloseModeTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -99,7 +96,7 @@ class CloseModeTests {
 	}
 
 	private int start(CloseMode closeMode, Duration clientCloseTimeout) {
-		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE, closeMode,
+		this.responder = this.responders.start(Responders.anyPort(), LINE, closeMode,
 				Duration.ofSeconds(5), clientCloseTimeout);
 		return this.responder.settings().port();
 	}

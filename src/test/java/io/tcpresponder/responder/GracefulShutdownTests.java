@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.ApplicationProcess;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
+import io.tcpresponder.support.Transports;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,8 +24,7 @@ import static org.awaitility.Awaitility.await;
  * while clients keep connecting: every client gets the whole line or nothing, and the process exits within its shutdown timeout and
  * what stopping takes beside it, whether it had started or was still starting.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class GracefulShutdownTests {
 
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);

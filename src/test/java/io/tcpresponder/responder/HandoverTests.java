@@ -3,29 +3,26 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.Load;
+import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Restarts under continuous load, on each transport: a handover with SO_REUSEPORT against close-then-bind.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class HandoverTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -46,7 +43,7 @@ class HandoverTests {
 	@Test
 	void handoverUnderLoadLosesNothing() {
 		OptionalLong migrate = Sysctl.read("net.ipv4.tcp_migrate_req");
-		Load.Outcomes outcome = restartUnderLoad(true, (responder) -> assertThat(responder.handOver((s) -> s)).isTrue());
+		Load.Outcomes outcome = restartUnderLoad(true, (responder) -> assertThat(responder.restart(RestartMode.HANDOVER, (s) -> s).bound()).isTrue());
 		System.out.println("FIGURES handover transport=" + this.responders.choice().value() + " restarts=" + RESTARTS + " clients="
 				+ CLIENTS + " " + describe(outcome) + " tcp_migrate_req="
 				+ (migrate.isPresent() ? migrate.getAsLong() : "missing"));
@@ -77,7 +74,7 @@ class HandoverTests {
 
 	@Test
 	void closeThenBindUnderLoadRefusesOrResetsConnections() {
-		Load.Outcomes outcome = restartUnderLoad(false, (responder) -> assertThat(responder.restart((s) -> s)).isTrue());
+		Load.Outcomes outcome = restartUnderLoad(false, (responder) -> assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (s) -> s).bound()).isTrue());
 		System.out.println("FIGURES close-then-bind transport=" + this.responders.choice().value() + " restarts=" + RESTARTS
 				+ " clients=" + CLIENTS + " " + describe(outcome));
 		assertThat(outcome.partial()).as("partial lines").isZero();
@@ -89,21 +86,24 @@ class HandoverTests {
 
 	@Test
 	void handoverNeedsReusePort() {
-		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE,
+		this.responder = this.responders.start(Responders.anyPort(), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
-		assertThatIllegalStateException().isThrownBy(() -> this.responder.handOver((s) -> s))
-			.withMessageContaining("reusePort");
+		assertThat(this.responder.restart(RestartMode.HANDOVER, (s) -> s)).asInstanceOf(
+				org.assertj.core.api.InstanceOfAssertFactories.type(RestartResult.Refused.class))
+			.extracting(RestartResult.Refused::detail)
+			.asString()
+			.contains("reusePort");
 		assertThat(this.responder.status().state()).isEqualTo(ResponderState.LISTENING);
 		assertThat(Clients.fetch(this.responder.settings().port())).isEqualTo(LINE);
 	}
 
 	@Test
 	void aFailedHandoverKeepsTheOldListener() throws IOException {
-		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, true, 32), LINE,
+		this.responder = this.responders.start(Responders.anyPort(SocketOptions.DEFAULTS.withReusePort(true).withBacklog(32)), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		int port = this.responder.settings().port();
 		try (ServerSocket holder = new ServerSocket(0)) {
-			assertThat(this.responder.handOver((s) -> s.withPort(holder.getLocalPort()))).isFalse();
+			assertThat(this.responder.restart(RestartMode.HANDOVER, (s) -> s.withPort(holder.getLocalPort())).bound()).isFalse();
 		}
 		assertThat(this.responder.status().state()).isEqualTo(ResponderState.LISTENING);
 		assertThat(this.responder.settings().port()).as("the port of the listener still serving").isEqualTo(port);
@@ -113,7 +113,7 @@ class HandoverTests {
 	}
 
 	private Load.Outcomes restartUnderLoad(boolean reusePort, Consumer<TcpResponder> restart) {
-		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, reusePort, 4096), LINE,
+		this.responder = this.responders.start(Responders.anyPort(SocketOptions.DEFAULTS.withReusePort(reusePort).withBacklog(4096)), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		try (Load load = Load.start(this.responder.settings().port(), LINE, CLIENTS, Clients.TIMEOUT_MILLIS)) {
 			for (int i = 0; i < RESTARTS; i++) {

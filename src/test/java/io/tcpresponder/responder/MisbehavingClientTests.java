@@ -13,15 +13,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.ProcessResources;
+import io.tcpresponder.transport.Line;
+import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,8 +32,7 @@ import static org.awaitility.Awaitility.await;
  * adds up, failures are counted under their reason, no client gets part of the line followed by a clean end, and once
  * the responder stops it has left no file descriptor or thread behind.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class MisbehavingClientTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -208,9 +208,9 @@ class MisbehavingClientTests {
 	 * closing a registered channel relies on, for one) is open before the baseline is measured.
 	 */
 	private void warmUp() {
-		String longLine = "y".repeat(2 * TcpResponder.INLINE_WRITE_LIMIT) + "\n";
+		String longLine = "y".repeat(2 * Line.INLINE_WRITE_LIMIT) + "\n";
 		for (CloseMode closeMode : CloseMode.values()) {
-			TcpResponder responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 8), longLine,
+			TcpResponder responder = this.responders.start(Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(8)), longLine,
 					closeMode, Duration.ofSeconds(5), Duration.ofSeconds(5));
 			assertThat(Clients.fetchLineAndClose(responder.settings().port())).isEqualTo(longLine);
 			responder.stop(Duration.ofSeconds(1));
@@ -218,7 +218,7 @@ class MisbehavingClientTests {
 	}
 
 	private int start(String line, int backlog, CloseMode closeMode, Duration writeTimeout) {
-		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, backlog), line, closeMode,
+		this.responder = this.responders.start(Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(backlog)), line, closeMode,
 				writeTimeout, Duration.ofSeconds(5));
 		return this.responder.settings().port();
 	}

@@ -136,6 +136,21 @@ class ResponderEndpointIntegrationTests {
 		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
 	}
 
+	/**
+	 * Port 0 in a restart, as at the start, asks the kernel for a free port; the answer names the port it chose.
+	 */
+	@Test
+	void aRestartOnPortZeroListensOnAFreePortTheAnswerNames() {
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "{\"port\": 0}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode after = Actuator.json(response);
+		int chosen = after.get("port").asInt();
+		assertThat(chosen).isPositive().isNotEqualTo(this.port);
+		assertThat(after.at("/listeners/0/port").asInt()).isEqualTo(chosen);
+		assertThat(Clients.fetch(chosen)).isEqualTo(LINE);
+		assertThat(this.actuator.responder().get("port").asInt()).isEqualTo(chosen);
+	}
+
 	@Test
 	void handoverNeedsReusePortAndChangesNothingWithoutIt() {
 		JsonNode before = this.actuator.responder();

@@ -8,13 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,8 +23,7 @@ import static org.awaitility.Awaitility.await;
  * one listener at the end, every count adding up, no client given part of the line, and no file descriptor or thread
  * left behind.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class ResponderFaultTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -56,11 +54,11 @@ class ResponderFaultTests {
 	void aThousandRestartsUnderLoadAndFromConcurrentCallersLeaveOneListenerAndNothingBehind() throws Exception {
 		KernelSockets.assumeAvailable();
 		ProcessResources.assumeAvailable();
-		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE,
+		this.responder = this.responders.start(Responders.anyPort(), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		int port = this.responder.settings().port();
 		for (int i = 0; i < 5; i++) {
-			assertThat(this.responder.restart((settings) -> settings)).isTrue();
+			assertThat(this.responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 		}
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 		long restartsBefore = this.responder.counts().restarts(true);
@@ -77,7 +75,7 @@ class ResponderFaultTests {
 			if (stretch % 4 == 0) {
 				try (Load load = startLoad(port)) {
 					for (int i = 0; i < STRETCH; i++) {
-						assertThat(this.responder.restart((settings) -> settings)).isTrue();
+						assertThat(this.responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 					}
 					underLoad += STRETCH;
 					outcomes = outcomes.plus(load.stop());
@@ -85,7 +83,7 @@ class ResponderFaultTests {
 			}
 			else {
 				for (int i = 0; i < STRETCH; i++) {
-					assertThat(this.responder.restart((settings) -> settings)).isTrue();
+					assertThat(this.responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 				}
 			}
 		}
@@ -99,7 +97,7 @@ class ResponderFaultTests {
 					awaitQuietly(go);
 					int bound = 0;
 					for (int i = 0; i < CONCURRENT_RESTARTS / CONCURRENT_CALLERS; i++) {
-						bound += this.responder.restart((settings) -> settings) ? 1 : 0;
+						bound += this.responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound() ? 1 : 0;
 					}
 					return bound;
 				}, this.responders.clients()));

@@ -22,8 +22,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ResponderMetricsTests {
 
-	private final TcpResponder responder = new TcpResponder(new ListenerSettings(List.of(), 0, true, false, 32), "hello\n",
-			CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
+	private final TcpResponder responder = new TcpResponder(TransportChoice.AUTO.load(), Responders.anyPort(),
+			"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -40,7 +40,7 @@ class ResponderMetricsTests {
 		for (int i = 0; i < 3; i++) {
 			assertThat(Clients.fetch(this.responder.settings().port())).isEqualTo("hello\n");
 		}
-		this.responder.restart((settings) -> settings);
+		this.responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound();
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.registry.get("responder.connections.completed").functionCounter().count() == 3);
 		assertThat(this.registry.get("responder.connections.accepted").functionCounter().count()).isEqualTo(3);
@@ -56,15 +56,15 @@ class ResponderMetricsTests {
 
 	@Test
 	void listeningHasARowPerAddressThatFollowsARestartChangingThem() {
-		TcpResponder responder = new TcpResponder(new ListenerSettings(
-				List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2")), 0, true, false, 32),
+		TcpResponder responder = new TcpResponder(TransportChoice.AUTO.load(), new ListenerSettings(
+				List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2")), 0, Responders.OPTIONS),
 				"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		try {
 			new ResponderMetrics(responder).bindTo(this.registry);
 			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("127.0.0.1", 0.0, "127.0.0.2", 0.0));
 			responder.start();
 			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("127.0.0.1", 1.0, "127.0.0.2", 1.0));
-			assertThat(responder.restart((settings) -> settings.withAddresses(List.of(InetAddress.ofLiteral("::1")))))
+			assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> new ListenerSettings(List.of(InetAddress.ofLiteral("::1")), settings.port(), settings.options())).bound())
 				.isTrue();
 			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("::1", 1.0));
 			responder.stop(Duration.ofSeconds(1));

@@ -2,7 +2,9 @@ package io.tcpresponder.responder;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
+
+import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.transport.Transport;
 
 /**
  * A responder alone in a process of its own, without Spring, for tests that watch a process from outside (strace):
@@ -18,7 +20,7 @@ final class ResponderProcess {
 
 	public static void main(String[] args) throws IOException {
 		Transport transport = TransportChoice.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)).load();
-		TcpResponder responder = new TcpResponder(transport, new ListenerSettings(List.of(), 0, true, false, 1024),
+		TcpResponder responder = new TcpResponder(transport, Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(1024)),
 				"I sent sth to client!\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(10), Duration.ofSeconds(5));
 		responder.start();
 		System.out.println("transport " + transport.name());

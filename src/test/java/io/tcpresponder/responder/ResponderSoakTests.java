@@ -51,7 +51,7 @@ class ResponderSoakTests {
 		double minutes = Double.parseDouble(System.getProperty("soak.minutes", "10"));
 		long sampleSeconds = Long.getLong("soak.sample-seconds", 30);
 		long soakNanos = Math.round(minutes * 60e9);
-		this.responder = this.responders.start(new ListenerSettings(List.of(), 0, true, false, 32), LINE,
+		this.responder = this.responders.start(Responders.anyPort(), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		int port = this.responder.settings().port();
 

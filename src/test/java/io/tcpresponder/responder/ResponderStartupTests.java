@@ -49,8 +49,8 @@ class ResponderStartupTests {
 			responder.bind-address=localhost  | responder.bind-address   | failed to convert
 			responder.bind-addresses=127.0.0.1,192.0.2.1 | responder.bindAddresses[1] | must be an address of this host
 			responder.bind-addresses=localhost | responder.bind-addresses | failed to convert
-			responder.bind-addresses=127.0.0.1,127.0.0.1 | responder.bind-addresses | must only contain unique elements
-			responder.bind-addresses=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9,127.0.0.10,127.0.0.11,127.0.0.12,127.0.0.13,127.0.0.14,127.0.0.15,127.0.0.16,127.0.0.17 | responder.bind-addresses | size must be between 0 and 16
+			responder.bind-addresses=127.0.0.1,127.0.0.1 | responder.bind-addresses | must be distinct addresses
+			responder.bind-addresses=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9,127.0.0.10,127.0.0.11,127.0.0.12,127.0.0.13,127.0.0.14,127.0.0.15,127.0.0.16,127.0.0.17 | responder.bind-addresses | must be at most 16 addresses
 			responder.write-timeout=0s        | responder.write-timeout  | must be longer than or equal to
 			responder.shutdown-timeout=-1s    | responder.shutdown-timeout | must be longer than or equal to
 			responder.close-mode=bogus        | responder.close-mode     | 'are valid:\n\n    client-first\n    server-first\n'
@@ -71,7 +71,7 @@ class ResponderStartupTests {
 			assertThat(responder.settings().addresses()).containsExactly(InetAddress.ofLiteral("127.0.0.2"));
 			assertThat(responder.listenerStatuses()).singleElement()
 				.satisfies((listener) -> assertThat(listener.address()).isEqualTo("127.0.0.2"))
-				.satisfies((listener) -> assertThat(listener.state()).isEqualTo(ResponderState.LISTENING));
+				.satisfies((listener) -> assertThat(listener.state()).isEqualTo(ListenerState.LISTENING));
 			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.2"), port)).isEqualTo("I sent sth to client!\n");
 			assertThatExceptionOfType(ConnectException.class).as("not listening on 127.0.0.1")
 				.isThrownBy(() -> Clients.connect(port).close());

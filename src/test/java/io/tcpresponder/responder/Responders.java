@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
+import io.tcpresponder.support.Transports;
+import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.transport.Transport;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -14,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The responders of a test, on one transport (registered with {@code @RegisterExtension}, usually from a class
- * parameterized over {@link TransportChoice}): loads the transport before each test as {@link Transports} does,
- * creates responders on it, and after the test stops every one of them and the client threads.
+ * The responders of a test, on one transport (registered with {@code @RegisterExtension}, usually from a class that
+ * runs {@link io.tcpresponder.support.EachTransport on each transport}): loads the transport before each test as
+ * {@link Transports} does, creates responders on it, and after the test stops every one of them and the client
+ * threads.
  */
 final class Responders implements BeforeEachCallback, AfterEachCallback {
 
@@ -28,6 +33,9 @@ final class Responders implements BeforeEachCallback, AfterEachCallback {
 	private final ExecutorService clients;
 
 	private final List<TcpResponder> responders = new ArrayList<>();
+
+	/** What most tests bind: a short backlog, every other option as configured by default. */
+	static final SocketOptions OPTIONS = SocketOptions.DEFAULTS.withBacklog(32);
 
 	private Transport transport;
 
@@ -102,6 +110,33 @@ final class Responders implements BeforeEachCallback, AfterEachCallback {
 		TcpResponder responder = create(settings, line, closeMode, writeTimeout, clientCloseTimeout);
 		responder.start();
 		return responder;
+	}
+
+	/**
+	 * Settings for one listener on every local address, on a port the kernel picks.
+	 * @param options the socket options
+	 * @return the settings
+	 */
+	static ListenerSettings anyPort(SocketOptions options) {
+		return new ListenerSettings(List.of(), 0, options);
+	}
+
+	/**
+	 * Settings for one listener on every local address, on a port the kernel picks, with {@link #OPTIONS}.
+	 * @return the settings
+	 */
+	static ListenerSettings anyPort() {
+		return anyPort(OPTIONS);
+	}
+
+	/**
+	 * A restart's change of the socket options, the addresses and port kept.
+	 * @param change makes the new options from the current ones
+	 * @return the change of the settings
+	 */
+	static UnaryOperator<ListenerSettings> options(UnaryOperator<SocketOptions> change) {
+		return (settings) -> new ListenerSettings(settings.addresses(), settings.port(),
+				change.apply(settings.options()));
 	}
 
 	/**

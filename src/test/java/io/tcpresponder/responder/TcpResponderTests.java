@@ -14,13 +14,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
+import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,8 +30,7 @@ import static org.awaitility.Awaitility.await;
  * The responder on each transport against real sockets on loopback, without Spring around it: concurrent clients,
  * long lines, clients that never read, flood or reset, and stopping.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class TcpResponderTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -74,7 +73,7 @@ class TcpResponderTests {
 		KernelSockets.assumeAvailable();
 		TcpResponder responder = start(true, LINE);
 		int port = serveAndAwaitTimeWait(responder, 20);
-		assertThat(responder.restart((settings) -> settings)).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 		assertThat(KernelSockets.count("time-wait", port)).as("TIME_WAIT sockets bound over").isPositive();
 		assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
 		assertThat(responder.settings().port()).isEqualTo(port);
@@ -88,7 +87,7 @@ class TcpResponderTests {
 		// The write timeout runs from the last byte a client took: a reader held up for longer by a busy machine (a
 		// load average of 20 on 2 cores stalls threads for over 500 ms) would be reset. It bounds the silent client's
 		// wait; it is no speed claim.
-		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, true, false, 32), line, Duration.ofSeconds(5));
+		TcpResponder responder = responder(Responders.anyPort(), line, Duration.ofSeconds(5));
 		responder.start();
 		int port = responder.settings().port();
 		try (Socket silent = Clients.connect(port)) {
@@ -110,7 +109,7 @@ class TcpResponderTests {
 		// A reader that takes at most 64 KiB every 8 ms: 40 MiB take it over 5 seconds, more than twice the write
 		// timeout, while the server never waits anywhere near that long for it to take the next bytes.
 		String line = "x".repeat(40 << 20) + "\n";
-		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, true, false, 32), line, writeTimeout);
+		TcpResponder responder = responder(Responders.anyPort(), line, writeTimeout);
 		responder.start();
 		long started = System.nanoTime();
 		Reception received;
@@ -156,7 +155,7 @@ class TcpResponderTests {
 	@Test
 	void stopResetsWritesStillPendingAfterTheShutdownTimeout() throws Exception {
 		String line = largeLine();
-		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, true, false, 32), line, Duration.ofMinutes(1));
+		TcpResponder responder = responder(Responders.anyPort(), line, Duration.ofMinutes(1));
 		responder.start();
 		try (Socket silent = Clients.connect(responder.settings().port())) {
 			await().atMost(WAIT).until(() -> responder.counts().accepted() == 1);
@@ -185,7 +184,7 @@ class TcpResponderTests {
 	}
 
 	private TcpResponder start(boolean reuseAddress, String line) {
-		TcpResponder responder = responder(new ListenerSettings(List.of(), 0, reuseAddress, false, 32), line,
+		TcpResponder responder = responder(Responders.anyPort(SocketOptions.DEFAULTS.withReuseAddress(reuseAddress).withBacklog(32)), line,
 				Duration.ofSeconds(5));
 		responder.start();
 		return responder;

@@ -13,6 +13,7 @@ import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.transport.linux.NativeTransport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.concurrent.Future;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.ProcessResources;
+import io.tcpresponder.transport.KernelError;
+import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,8 +31,7 @@ import static org.awaitility.Awaitility.await;
  * several readers, what the kernel said when a bind fails, the addresses listened on, what stopping leaves behind, and
  * the counts.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(names = { "NATIVE", "NIO" })
+@EachTransport
 class TransportTests {
 
 	private static final String LINE = "I sent sth to client!\n";
@@ -84,15 +84,15 @@ class TransportTests {
 		KernelSockets.assumeAvailable();
 		TcpResponder responder = start(settings(true), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
 		int port = serveAndAwaitTimeWait(responder, 20);
-		assertThat(responder.restart((settings) -> settings.withReuseAddress(false))).isFalse();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((options) -> options.withReuseAddress(false))).bound()).isFalse();
 		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
 		assertThat(responder.status().lastError())
 			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
 		assertThat(KernelSockets.count("time-wait", port)).isPositive();
-		assertThat(responder.settings().reuseAddress()).isFalse();
+		assertThat(responder.settings().options().reuseAddress()).isFalse();
 		assertThat(responder.counts().restarts(false)).isEqualTo(1);
 		// The TIME_WAIT sockets were left by a listener with the option on: turning it on again binds over them.
-		assertThat(responder.restart((settings) -> settings.withReuseAddress(true))).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((options) -> options.withReuseAddress(true))).bound()).isTrue();
 		assertThat(responder.status().lastError()).isNull();
 		assertThat(responder.counts().restarts(true)).isEqualTo(1);
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
@@ -103,7 +103,7 @@ class TransportTests {
 		KernelSockets.assumeAvailable();
 		TcpResponder responder = start(settings(false), LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
 		int port = serveAndAwaitTimeWait(responder, 20);
-		assertThat(responder.restart((settings) -> settings.withReuseAddress(true))).isFalse();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((options) -> options.withReuseAddress(true))).bound()).isFalse();
 		assertThat(responder.status().lastError())
 			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
 		assertThat(KernelSockets.count("time-wait", port)).isPositive();
@@ -113,7 +113,7 @@ class TransportTests {
 	void aPortHeldByAnotherSocketFailsWithTheKernelsErrorThenBindsOnceFree() throws IOException {
 		ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
 		int port = holder.getLocalPort();
-		TcpResponder responder = responder(new ListenerSettings(List.of(), port, true, false, 32), LINE,
+		TcpResponder responder = responder(new ListenerSettings(List.of(), port, SocketOptions.DEFAULTS.withBacklog(32)), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
 			.withMessage("Unable to start the TCP responder on :: port " + port + ": EADDRINUSE (Address already in use)");
@@ -121,7 +121,7 @@ class TransportTests {
 		assertThat(responder.status().lastError())
 			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
 		holder.close();
-		assertThat(responder.restart((settings) -> settings)).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 	}
 
@@ -140,7 +140,7 @@ class TransportTests {
 	void anIpv4AddressIsListenedOnAlone() throws IOException {
 		KernelSockets.assumeAvailable();
 		InetAddress loopback = InetAddress.getByName("127.0.0.1");
-		TcpResponder responder = start(new ListenerSettings(List.of(loopback), 0, true, false, 32), LINE, CloseMode.SERVER_FIRST,
+		TcpResponder responder = start(new ListenerSettings(List.of(loopback), 0, SocketOptions.DEFAULTS.withBacklog(32)), LINE, CloseMode.SERVER_FIRST,
 				Duration.ofSeconds(5));
 		int port = responder.settings().port();
 		assertThat(fetch(loopback, port)).isEqualTo(LINE);
@@ -161,7 +161,7 @@ class TransportTests {
 		int port = responder.settings().port();
 		for (int i = 0; i < 10; i++) {
 			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
-			assertThat(responder.restart((settings) -> settings)).isTrue();
+			assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 		}
 		responder.stop(Duration.ofSeconds(5));
 		assertThat(ProcessResources.openedSince(before)).isEmpty();
@@ -176,7 +176,7 @@ class TransportTests {
 	}
 
 	private static ListenerSettings settings(boolean reuseAddress) {
-		return new ListenerSettings(List.of(), 0, reuseAddress, false, 32);
+		return Responders.anyPort(SocketOptions.DEFAULTS.withReuseAddress(reuseAddress).withBacklog(32));
 	}
 
 	private TcpResponder start(ListenerSettings settings, String line, CloseMode closeMode, Duration timeout) {

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Addresses as the responder writes them (in GET, logs, metric tags, errors): as users write them.
  */
-class ListenerSettingsTests {
+class AddressesTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
@@ -25,7 +25,7 @@ class ListenerSettingsTests {
 			fe80:0:0:0:0:0:0:1%1      | fe80::1%1
 			""")
 	void anAddressIsWrittenInItsShortForm(String literal, String text) {
-		assertThat(ListenerSettings.text(InetAddress.ofLiteral(literal))).isEqualTo(text);
+		assertThat(Addresses.text(InetAddress.ofLiteral(literal))).isEqualTo(text);
 	}
 
 }

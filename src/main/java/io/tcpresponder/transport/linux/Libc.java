@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.transport.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -9,6 +9,8 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+
+import io.tcpresponder.transport.ErrnoException;
 
 /**
  * Calls into the C library through the Foreign Function and Memory API: how downcall handles are made, with the
@@ -80,6 +82,16 @@ final class Libc {
 	 */
 	static int errno(MemorySegment state) {
 		return (int) ERRNO.get(state, 0L);
+	}
+
+	/**
+	 * The failure of a call, with the C library's text for its errno.
+	 * @param call the call
+	 * @param errno its errno
+	 * @return the exception to throw
+	 */
+	static ErrnoException error(String call, int errno) {
+		return new ErrnoException(call, errno, strerror(errno));
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.transport.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -10,6 +10,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
 
+import io.tcpresponder.transport.Errno;
+import io.tcpresponder.transport.ErrnoException;
 import org.jspecify.annotations.Nullable;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -398,14 +400,14 @@ final class NativeSocket {
 
 	private static int check(int result, String call, MemorySegment state) throws ErrnoException {
 		if (result < 0) {
-			throw new ErrnoException(call, Libc.errno(state));
+			throw Libc.error(call, Libc.errno(state));
 		}
 		return result;
 	}
 
 	private static long check(long result, String call, MemorySegment state) throws ErrnoException {
 		if (result < 0) {
-			throw new ErrnoException(call, Libc.errno(state));
+			throw Libc.error(call, Libc.errno(state));
 		}
 		return result;
 	}

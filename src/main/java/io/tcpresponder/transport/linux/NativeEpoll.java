@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.transport.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -7,6 +7,8 @@ import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
+import io.tcpresponder.transport.Errno;
+import io.tcpresponder.transport.ErrnoException;
 import org.jspecify.annotations.Nullable;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -88,11 +90,11 @@ final class NativeEpoll implements AutoCloseable {
 		try {
 			this.epfd = (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
 			if (this.epfd < 0) {
-				throw new ErrnoException("epoll_create1", Libc.errno(state));
+				throw Libc.error("epoll_create1", Libc.errno(state));
 			}
 			this.eventfd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC | EFD_NONBLOCK);
 			if (this.eventfd < 0) {
-				ErrnoException failure = new ErrnoException("eventfd", Libc.errno(state));
+				ErrnoException failure = Libc.error("eventfd", Libc.errno(state));
 				NativeSocket.close(this.epfd);
 				throw failure;
 			}
@@ -154,7 +156,7 @@ final class NativeEpoll implements AutoCloseable {
 			throw NativeSocket.failedCall(ex);
 		}
 		if (result < 0) {
-			throw new ErrnoException("epoll_ctl", Libc.errno(state));
+			throw Libc.error("epoll_ctl", Libc.errno(state));
 		}
 	}
 
@@ -178,7 +180,7 @@ final class NativeEpoll implements AutoCloseable {
 			if (errno == Errno.EINTR.number()) {
 				return;
 			}
-			throw new ErrnoException("epoll_wait", errno);
+			throw Libc.error("epoll_wait", errno);
 		}
 		for (int i = 0; i < count; i++) {
 			int fd = this.events.get(JAVA_INT_UNALIGNED, (long) i * EVENT_SIZE + DATA_OFFSET);

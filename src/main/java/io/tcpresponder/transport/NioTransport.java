@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.transport;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -23,16 +23,20 @@ import org.jspecify.annotations.Nullable;
  * whose line or close takes longer. It runs wherever Java does, without native access; on Linux, the JDK adds an
  * {@code fcntl} and two {@code getsockname} calls to every accept.
  */
-final class NioTransport implements Transport {
+public final class NioTransport implements Transport {
 
-	static final String NAME = "nio";
+	public static final String NAME = "nio";
 
 	private static final Log logger = LogFactory.getLog(NioTransport.class);
 
 	private NioTransport() {
 	}
 
-	static Transport load() {
+	/**
+	 * Loads the NIO transport, which runs wherever Java does.
+	 * @return the transport
+	 */
+	public static Transport load() {
 		return new NioTransport();
 	}
 
@@ -42,7 +46,7 @@ final class NioTransport implements Transport {
 	}
 
 	@Override
-	public Listener listen(ListenerSettings settings, @Nullable InetAddress address) throws IOException {
+	public ListeningSocket listen(SocketOptions options, @Nullable InetAddress address, int port) throws IOException {
 		ServerSocketChannel channel;
 		try {
 			// The JDK opens dual-stack (IPv6) sockets by default; an IPv4 address gets an IPv4 socket, as the native
@@ -51,25 +55,26 @@ final class NioTransport implements Transport {
 					: ServerSocketChannel.open();
 		}
 		catch (IOException ex) {
-			throw new StepFailedException("socket", ex);
+			throw new CallFailedException("socket", ex);
 		}
 		try {
 			try {
-				channel.setOption(StandardSocketOptions.SO_REUSEADDR, settings.reuseAddress());
-				if (settings.reusePort()) {
+				channel.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+				if (options.reusePort()) {
 					channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
 				}
 			}
 			catch (IOException ex) {
-				throw new StepFailedException("setsockopt", ex);
+				throw new CallFailedException("setsockopt", ex);
 			}
 			try {
-				channel.bind(ListenerSettings.socketAddress(address, settings.port()), settings.backlog());
+				channel.bind((address != null) ? new InetSocketAddress(address, port) : new InetSocketAddress(port),
+						options.backlog());
 			}
 			catch (java.net.BindException ex) {
-				throw new StepFailedException("bind", ex);
+				throw new CallFailedException("bind", ex);
 			}
-			return new NioListener(channel, ((InetSocketAddress) channel.getLocalAddress()).getPort());
+			return new NioListeningSocket(channel, ((InetSocketAddress) channel.getLocalAddress()).getPort());
 		}
 		catch (IOException | RuntimeException ex) {
 			closeQuietly(channel);
@@ -91,32 +96,13 @@ final class NioTransport implements Transport {
 		}
 	}
 
-	/**
-	 * A step of opening a listener failed: the JDK's exception, with the call that failed, which the JDK does not
-	 * say.
-	 */
-	static final class StepFailedException extends IOException {
-
-		private final String call;
-
-		StepFailedException(String call, IOException cause) {
-			super(cause.getMessage(), cause);
-			this.call = call;
-		}
-
-		String call() {
-			return this.call;
-		}
-
-	}
-
-	private static final class NioListener implements Listener {
+	private static final class NioListeningSocket implements ListeningSocket {
 
 		private final ServerSocketChannel channel;
 
 		private final int port;
 
-		NioListener(ServerSocketChannel channel, int port) {
+		NioListeningSocket(ServerSocketChannel channel, int port) {
 			this.channel = channel;
 			this.port = port;
 		}
@@ -163,7 +149,7 @@ final class NioTransport implements Transport {
 		@Override
 		public int write(Line line, int offset) throws IOException {
 			ByteBuffer rest = line.buffer().duplicate().position(offset);
-			if (rest.remaining() > TcpResponder.INLINE_WRITE_LIMIT && this.channel.isBlocking()) {
+			if (rest.remaining() > Line.INLINE_WRITE_LIMIT && this.channel.isBlocking()) {
 				this.channel.configureBlocking(false);
 			}
 			return this.channel.write(rest);

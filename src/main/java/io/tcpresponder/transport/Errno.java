@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.transport;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
  * The errors a listener and its connections meet, by their Linux numbers (the generic ones of x86-64 and AArch64).
  *
  * <p>
- * The native transport knows the number of every error; the JDK passes on only the C library's text, so for NIO the
+ * A native call knows the number of every error; the JDK passes on only the C library's text, so for NIO the
  * error is recognized by that text, the only place where text is matched.
  */
-enum Errno {
+public enum Errno {
 
 	EPERM(1, "Operation not permitted"),
 
@@ -90,11 +90,11 @@ enum Errno {
 		this.text = text;
 	}
 
-	int number() {
+	public int number() {
 		return this.number;
 	}
 
-	static @Nullable Errno of(int number) {
+	public static @Nullable Errno of(int number) {
 		return BY_NUMBER.get(number);
 	}
 
@@ -103,7 +103,7 @@ enum Errno {
 	 * @param message the message, such as {@code Bind failed: Address already in use}
 	 * @return the error, or {@code null} if the text is not one of the table's
 	 */
-	static @Nullable Errno ofJdkMessage(@Nullable String message) {
+	public static @Nullable Errno ofJdkMessage(@Nullable String message) {
 		if (message == null) {
 			return null;
 		}

@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.transport.linux;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -12,6 +12,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import io.tcpresponder.transport.Connection;
+import io.tcpresponder.transport.Errno;
+import io.tcpresponder.transport.ErrnoException;
+import io.tcpresponder.transport.Handover;
+import io.tcpresponder.transport.Line;
+import io.tcpresponder.transport.ListeningSocket;
+import io.tcpresponder.transport.Readiness;
+import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.transport.Transport;
+import io.tcpresponder.transport.TransportUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,9 +29,9 @@ import org.jspecify.annotations.Nullable;
  * makes them. On the accept thread a connection costs {@code accept4}, {@code write} and {@code close}, and nothing
  * else; the connections whose line or close takes longer wait in an epoll set.
  */
-final class NativeTransport implements Transport {
+public final class NativeTransport implements Transport {
 
-	static final String NAME = "native";
+	public static final String NAME = "native";
 
 	private static final Set<String> ARCHITECTURES = Set.of("amd64", "aarch64");
 
@@ -33,19 +43,19 @@ final class NativeTransport implements Transport {
 	/**
 	 * Loads the native transport.
 	 * @return the transport
-	 * @throws UnavailableTransportException if it cannot run here, saying why
+	 * @throws TransportUnavailableException if it cannot run here, saying why
 	 */
-	static Transport load() {
+	public static Transport load() {
 		String os = System.getProperty("os.name");
 		String arch = System.getProperty("os.arch");
 		if (!"linux".equals(os.toLowerCase(Locale.ROOT))) {
-			throw new UnavailableTransportException("the native transport runs on Linux, not " + os);
+			throw new TransportUnavailableException("the native transport runs on Linux, not " + os);
 		}
 		if (!ARCHITECTURES.contains(arch)) {
-			throw new UnavailableTransportException("the native transport runs on amd64 and aarch64, not " + arch);
+			throw new TransportUnavailableException("the native transport runs on amd64 and aarch64, not " + arch);
 		}
 		if (!NativeTransport.class.getModule().isNativeAccessEnabled()) {
-			throw new UnavailableTransportException("native access is not enabled: run the executable jar, or start the "
+			throw new TransportUnavailableException("native access is not enabled: run the executable jar, or start the "
 					+ "JVM with --enable-native-access=ALL-UNNAMED");
 		}
 		try {
@@ -54,7 +64,7 @@ final class NativeTransport implements Transport {
 			Class.forName(NativeEpoll.class.getName(), true, NativeTransport.class.getClassLoader());
 		}
 		catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
-			throw new UnavailableTransportException("the native calls could not be linked: " + ex, ex);
+			throw new TransportUnavailableException("the native calls could not be linked: " + ex, ex);
 		}
 		return new NativeTransport();
 	}
@@ -65,7 +75,7 @@ final class NativeTransport implements Transport {
 	}
 
 	@Override
-	public Listener listen(ListenerSettings settings, @Nullable InetAddress address) throws IOException {
+	public ListeningSocket listen(SocketOptions options, @Nullable InetAddress address, int port) throws IOException {
 		int family = NativeSocket.familyOf(address);
 		int fd;
 		try {
@@ -80,16 +90,16 @@ final class NativeTransport implements Transport {
 			fd = NativeSocket.socket(family);
 		}
 		try {
-			NativeSocket.setReuseAddress(fd, settings.reuseAddress());
-			if (settings.reusePort()) {
+			NativeSocket.setReuseAddress(fd, options.reuseAddress());
+			if (options.reusePort()) {
 				NativeSocket.setReusePort(fd, true);
 			}
 			if (family == NativeSocket.AF_INET6) {
 				NativeSocket.setDualStack(fd);
 			}
-			NativeSocket.bind(fd, family, address, settings.port());
-			NativeSocket.listen(fd, settings.backlog());
-			return new NativeListener(fd, NativeSocket.localPort(fd));
+			NativeSocket.bind(fd, family, address, port);
+			NativeSocket.listen(fd, options.backlog());
+			return new NativeListeningSocket(fd, NativeSocket.localPort(fd));
 		}
 		catch (ErrnoException ex) {
 			NativeSocket.close(fd);
@@ -102,7 +112,7 @@ final class NativeTransport implements Transport {
 		return new EpollReadiness();
 	}
 
-	private static final class NativeListener implements Listener {
+	private static final class NativeListeningSocket implements ListeningSocket {
 
 		private final int fd;
 
@@ -110,7 +120,7 @@ final class NativeTransport implements Transport {
 
 		private volatile boolean shutdown;
 
-		NativeListener(int fd, int port) {
+		NativeListeningSocket(int fd, int port) {
 			this.fd = fd;
 			this.port = port;
 		}
@@ -139,8 +149,8 @@ final class NativeTransport implements Transport {
 		}
 
 		@Override
-		public Steering yieldTo(Listener successor, Duration timeout) throws IOException {
-			int group = ((NativeListener) successor).fd;
+		public Handover handOverTo(ListeningSocket successor, Duration timeout) throws IOException {
+			int group = ((NativeListeningSocket) successor).fd;
 			NativeSocket.steerGroupToSecond(group);
 			long deadline = System.nanoTime() + timeout.toNanos();
 			for (OptionalInt requests = ListenerRequests.of(this.fd); requests.orElse(0) > 0
@@ -178,10 +188,11 @@ final class NativeTransport implements Transport {
 
 		@Override
 		public int write(Line line, int offset) throws IOException {
-			if (offset == 0 && line.length() <= TcpResponder.INLINE_WRITE_LIMIT) {
-				return NativeSocket.write(this.fd, line.segment());
+			MemorySegment bytes = NativeLine.of(line);
+			if (offset == 0 && line.inline()) {
+				return NativeSocket.write(this.fd, bytes);
 			}
-			return NativeSocket.send(this.fd, line.segment().asSlice(offset));
+			return NativeSocket.send(this.fd, bytes.asSlice(offset));
 		}
 
 		@Override

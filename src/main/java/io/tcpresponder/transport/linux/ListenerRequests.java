@@ -1,4 +1,4 @@
-package io.tcpresponder.responder;
+package io.tcpresponder.transport.linux;
 
 import java.io.BufferedReader;
 import java.io.IOException;

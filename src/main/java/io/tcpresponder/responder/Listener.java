@@ -1,0 +1,191 @@
+package io.tcpresponder.responder;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import io.tcpresponder.transport.Connection;
+import io.tcpresponder.transport.Handover;
+import io.tcpresponder.transport.KernelError;
+import io.tcpresponder.transport.ListeningSocket;
+import io.tcpresponder.transport.Transport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The listener of one address: its status, and while it is bound, its listening socket and the thread that accepts
+ * on it and hands every connection over to be served.
+ */
+final class Listener {
+
+	private static final Log logger = LogFactory.getLog(Listener.class);
+
+	private static final long MAX_ACCEPT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/**
+	 * How long a handover waits for the handshakes the old socket began: one whose SYN-ACK was lost completes after
+	 * the kernel's first retransmission, a second later. Those still open then move to the successor when they
+	 * complete (tcp_migrate_req).
+	 */
+	private static final Duration HANDOVER_HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
+
+	private final Transport transport;
+
+	private final @Nullable InetAddress address;
+
+	private final Consumer<Connection> served;
+
+	private volatile ListenerStatus status;
+
+	private @Nullable ListeningSocket socket;
+
+	private @Nullable Thread acceptor;
+
+	/**
+	 * A listener, not bound yet.
+	 * @param transport the transport it binds on
+	 * @param address the local address, or {@code null} for every local address
+	 * @param served told every accepted connection, on the accept thread
+	 */
+	Listener(Transport transport, @Nullable InetAddress address, Consumer<Connection> served) {
+		this.transport = transport;
+		this.address = address;
+		this.served = served;
+		this.status = new ListenerStatus(Addresses.text(address), ListenerState.STOPPED, Instant.now(), null);
+	}
+
+	ListenerStatus status() {
+		return this.status;
+	}
+
+	String address() {
+		return this.status.address();
+	}
+
+	boolean bound() {
+		return this.socket != null;
+	}
+
+	/**
+	 * Binds with the given settings and starts accepting; the listener is then LISTENING.
+	 * @param settings the port and options
+	 * @return the bound port
+	 * @throws ResponderBindException if the bind fails; the listener is then FAILED
+	 */
+	int bind(ListenerSettings settings) {
+		this.status = this.status.withState(ListenerState.STARTING, null);
+		ListeningSocket socket;
+		try {
+			socket = this.transport.listen(settings.options(), this.address, settings.port());
+		}
+		catch (IOException | RuntimeException ex) {
+			ResponderBindException failure = new ResponderBindException(settings, address(), KernelError.of(ex), ex);
+			logger.warn(failure.getMessage());
+			this.status = this.status.withState(ListenerState.FAILED, failure.getError());
+			throw failure;
+		}
+		this.socket = socket;
+		this.acceptor = new Thread(() -> acceptLoop(socket), "responder-acceptor-" + address() + "-" + socket.port());
+		this.acceptor.setDaemon(true);
+		this.acceptor.start();
+		this.status = this.status.withState(ListenerState.LISTENING, null);
+		return socket.port();
+	}
+
+	/**
+	 * Keeps the state, with the error of a bind that failed elsewhere for this address, such as a successor's.
+	 * @param error the error
+	 */
+	void reportError(KernelError error) {
+		this.status = this.status.withLastError(error);
+	}
+
+	private void acceptLoop(ListeningSocket socket) {
+		long backoff = 0;
+		while (true) {
+			Connection connection;
+			try {
+				connection = socket.accept();
+				backoff = 0;
+			}
+			catch (IOException ex) {
+				// Out of file descriptors or buffers: the listener stays, and tries again a little later.
+				backoff = Math.min(MAX_ACCEPT_BACKOFF_NANOS, Math.max(TimeUnit.MILLISECONDS.toNanos(10), backoff * 2));
+				KernelError error = KernelError.of(ex);
+				logger.warn("Accepting a connection failed: " + error.code() + " (" + error.message() + "); retrying in "
+						+ TimeUnit.NANOSECONDS.toMillis(backoff) + " ms");
+				LockSupport.parkNanos(backoff);
+				continue;
+			}
+			if (connection == null) {
+				return;
+			}
+			this.served.accept(connection);
+		}
+	}
+
+	/**
+	 * Hands this listener's port over to its successor on the same address, then closes this listener: new
+	 * connections go to the successor, and this listener closes once its handshakes are done, where the transport
+	 * can direct connections; otherwise, or where the successor is on another port (another SO_REUSEPORT group),
+	 * it closes at once.
+	 * @param successor the listener bound beside this one
+	 */
+	void handOverTo(Listener successor) {
+		Handover handover = Handover.NONE;
+		ListeningSocket socket = this.socket;
+		ListeningSocket next = successor.socket;
+		try {
+			if (socket != null && next != null && socket.port() == next.port()) {
+				handover = socket.handOverTo(next, HANDOVER_HANDSHAKE_TIMEOUT);
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Handing new connections over to the new listener failed (" + KernelError.of(ex).code()
+					+ "): the old one closes while the kernel still sends it connections");
+		}
+		close();
+		try {
+			handover.close();
+		}
+		catch (IOException ex) {
+			logger.warn("Ending the handover of new connections failed (" + KernelError.of(ex).code() + ")");
+		}
+	}
+
+	/**
+	 * Stops accepting, waits for the accept thread to finish with the connection in hand, then releases the socket:
+	 * on Linux, closing a descriptor would not wake a thread blocked in accept on it. Does nothing when not bound;
+	 * the state stays as it is.
+	 */
+	void close() {
+		ListeningSocket socket = this.socket;
+		if (socket == null) {
+			return;
+		}
+		socket.shutdown();
+		try {
+			this.acceptor.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		socket.close();
+		this.socket = null;
+		this.acceptor = null;
+	}
+
+	/**
+	 * Closes the listener for good: STOPPED.
+	 */
+	void stop() {
+		close();
+		this.status = this.status.withState(ListenerState.STOPPED, null);
+	}
+
+}

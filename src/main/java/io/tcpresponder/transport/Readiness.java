@@ -1,0 +1,51 @@
+package io.tcpresponder.transport;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * Waits, on one thread, until connections can be written to or read from. Not thread-safe but for
+ * {@link #wakeup()}.
+ */
+public interface Readiness extends AutoCloseable {
+
+	/**
+	 * Starts or changes the watch on a connection, until it is forgotten.
+	 * @param connection the connection
+	 * @param writable whether to wait until it can be written to, or else until it can be read from
+	 * @param attachment what {@link #await} reports when the connection is ready
+	 * @throws IOException if the connection cannot be watched
+	 */
+	void watch(Connection connection, boolean writable, Object attachment) throws IOException;
+
+	/**
+	 * Stops watching a connection, before it is closed.
+	 * @param connection the connection
+	 */
+	void forget(Connection connection);
+
+	/**
+	 * Waits until a watched connection is ready, the time is up, or {@link #wakeup()} is called.
+	 * @param timeoutMillis how long to wait at most; 0 to report only what is ready now
+	 * @param ready told the attachment of each connection that is ready
+	 * @throws IOException if waiting failed
+	 */
+	void await(long timeoutMillis, Consumer<Object> ready) throws IOException;
+
+	/**
+	 * Makes the thread in {@link #await} return soon, or the next call return at once. Any thread may call it.
+	 */
+	void wakeup();
+
+	/**
+	 * Reads and discards what the client sent, as far as it is there now.
+	 * @param connection a watched connection
+	 * @return whether the client closed its side (end of stream)
+	 * @throws IOException if reading fails
+	 */
+	boolean discardInput(Connection connection) throws IOException;
+
+	@Override
+	void close();
+
+}

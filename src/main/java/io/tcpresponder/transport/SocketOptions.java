@@ -1,0 +1,79 @@
+package io.tcpresponder.transport;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The options a listening socket is bound with: the one record that the configuration, the listener settings, a
+ * restart's body and {@code GET /actuator/responder} share. A new option is a new component here, and its call in
+ * the transports; configuration ({@code responder.*}), its IDE metadata, a restart's field, validation and the GET
+ * follow from the component.
+ *
+ * @param reuseAddress whether the listener sets SO_REUSEADDR, always explicitly, since the JDK turns it on by default
+ * on Linux.
+ * @param reusePort whether the listener sets SO_REUSEPORT, which a handover restart needs on the old and the new
+ * listener.
+ * @param backlog length of the listen (accept) queue passed to listen(2), which caps it at net.core.somaxconn.
+ */
+@ConfigurationProperties(SocketOptions.PREFIX)
+public record SocketOptions(
+		@DefaultValue("true") boolean reuseAddress,
+		@DefaultValue("false") boolean reusePort,
+		@DefaultValue("" + SocketOptions.DEFAULT_BACKLOG) @Min(1) @Max(65535) int backlog) {
+
+	/** Bound from the responder's own prefix: {@code responder.reuse-address} and so on. */
+	public static final String PREFIX = "responder";
+
+	/**
+	 * nginx's, Redis's and Node.js's: a queue much shorter than the clients in flight drops their SYNs, and each
+	 * dropped SYN costs its client a second.
+	 */
+	static final int DEFAULT_BACKLOG = 511;
+
+	/** The options of a listener that the configuration leaves as they are. */
+	public static final SocketOptions DEFAULTS = new SocketOptions(true, false, DEFAULT_BACKLOG);
+
+	/**
+	 * The options as the log line says them.
+	 * @return such as {@code SO_REUSEADDR on, SO_REUSEPORT off, backlog 511}
+	 */
+	public String describe() {
+		return "SO_REUSEADDR " + onOff(this.reuseAddress) + ", SO_REUSEPORT " + onOff(this.reusePort) + ", backlog "
+				+ this.backlog;
+	}
+
+	/**
+	 * The same options with SO_REUSEADDR set as given.
+	 * @param reuseAddress the SO_REUSEADDR option
+	 * @return the options
+	 */
+	public SocketOptions withReuseAddress(boolean reuseAddress) {
+		return new SocketOptions(reuseAddress, this.reusePort, this.backlog);
+	}
+
+	/**
+	 * The same options with SO_REUSEPORT set as given.
+	 * @param reusePort the SO_REUSEPORT option
+	 * @return the options
+	 */
+	public SocketOptions withReusePort(boolean reusePort) {
+		return new SocketOptions(this.reuseAddress, reusePort, this.backlog);
+	}
+
+	/**
+	 * The same options with the given backlog.
+	 * @param backlog the listen backlog
+	 * @return the options
+	 */
+	public SocketOptions withBacklog(int backlog) {
+		return new SocketOptions(this.reuseAddress, this.reusePort, backlog);
+	}
+
+	private static String onOff(boolean on) {
+		return on ? "on" : "off";
+	}
+
+}
