@@ -30,13 +30,9 @@ import org.jspecify.annotations.Nullable;
  * a reading is being made wait for it and share it.
  *
  * <p>
- * The tables are parsed here rather than by a library because the library measured does not keep within the cost
- * the project accepts: with about 130,000 TIME_WAIT sockets on the port, a read may cost at most 1.3 times what the
- * kernel takes to format the tables ({@code cat /proc/net/tcp /proc/net/tcp6 > /dev/null}). Measured by
- * {@code KernelTcpViewBenchmark} (2 cores, Linux 6.18, 128,736 TIME_WAIT sockets on the port, medians of 20 reads):
- * cat 231 ms; OSHI 7.5.0 {@code InternetProtocolStats.getConnections()} 668 ms, 2.9 times cat (it makes a string
- * of every line, splits it, and maps socket inodes to processes); an uncached read of this view 255 ms, 1.1 times
- * cat.
+ * The tables are parsed here rather than by a library because the library measured, OSHI, does not keep within the
+ * cost the project accepts for a read of a port full of TIME_WAIT sockets, little more than what the kernel takes to
+ * format the tables; {@code KernelTcpViewBenchmark} measures both, and README.md has the budget and the figures.
  */
 public final class KernelTcpView {
 

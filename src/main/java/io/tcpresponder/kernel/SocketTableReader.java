@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * Counts one port's sockets in the kernel's socket tables ({@code /proc/net/tcp} and {@code /proc/net/tcp6}).
  *
  * <p>
- * With a port in heavy use the tables are large: at the kernel's default cap of 131,072 TIME_WAIT sockets
- * ({@code net.ipv4.tcp_max_tw_buckets}) they hold about 20 MB of text, which the kernel formats anew on every read.
+ * With a port in heavy use the tables are large: up to the kernel's cap on TIME_WAIT sockets
+ * ({@code net.ipv4.tcp_max_tw_buckets}) they hold megabytes of text, which the kernel formats anew on every read.
  * That formatting is a floor no reader avoids, so this reader adds as little as it can on top: the bytes go into one
  * large buffer kept across reads, and only the fields needed are parsed, in place, without a string, a split or a
- * regular expression per line. OSHI ({@code InternetProtocolStats.getConnections()}) was measured first, as the
- * project prefers a well-kept library: see {@link KernelTcpView} for the figures.
+ * regular expression per line. The project would rather use a well-kept library, but OSHI
+ * ({@code InternetProtocolStats.getConnections()}) costs too much here (see {@link KernelTcpView}).
  *
  * <p>
  * Not thread-safe: its buffer is reused by every read.

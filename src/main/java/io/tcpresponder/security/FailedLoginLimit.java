@@ -9,7 +9,7 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * Checks credentials only while their client address has failed fewer than the limit of checks this period: each check
- * costs a password hash (bcrypt: about 0.1 s of CPU), so an address that guesses, or floods forged credentials, gets
+ * costs a password hash (bcrypt, slow by design), so an address that guesses, or floods forged credentials, gets
  * {@link Exceeded} instead of more of the server's CPU.
  */
 final class FailedLoginLimit implements AuthenticationManager {

@@ -15,7 +15,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
  */
 final class FailedLogins {
 
-	/** Some hundred bytes each (address, counter, cache node): about 2 MB at most. */
+	/** Each address takes a cache entry (address, counter, cache node): the bound keeps their memory small. */
 	static final int MAX_ADDRESSES = 10_000;
 
 	private final Cache<String, AtomicInteger> failures;

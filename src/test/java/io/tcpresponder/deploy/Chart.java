@@ -21,11 +21,17 @@ import com.marcnuri.helm.TemplateCommand;
 /**
  * Runs Helm's own lint, template and install (dry run) code on the chart, through helm-java.
  * <p>
- * helm-java's library carries Helm's built-in default Kubernetes version, v1.20.0 (the helm command is built with
- * its client-go's version instead), below the chart's kubeVersion, so it renders a copy of the chart whose
- * Chart.yaml has no kubeVersion; {@code ChartMetadataTest} checks kubeVersion itself.
+ * Templates and installs render the chart directory itself as Kubernetes {@link #KUBE_VERSION}: helm-java's library
+ * would otherwise render as Helm's built-in default, v1.20.0 (the helm command is built with its client-go's version
+ * instead), which the chart's kubeVersion refuses.
  */
 final class Chart {
+
+	/**
+	 * The Kubernetes version every render assumes: the lowest minor the chart's kubeVersion ({@code >=1.25.0-0})
+	 * admits. {@code ChartMetadataTest} holds it to Chart.yaml.
+	 */
+	static final String KUBE_VERSION = "1.25.0";
 
 	static final String RELEASE = "rel";
 
@@ -33,10 +39,8 @@ final class Chart {
 
 	static final String FULLNAME = RELEASE + "-tcp-responder";
 
-	private static final Path RENDERABLE = renderableCopy(false);
-
-	/** The same, with the `helm test` pod as a plain object (helm template leaves hooks out). */
-	private static final Path RENDERABLE_WITH_TEST_POD = renderableCopy(true);
+	/** A copy of the chart with the `helm test` pod as a plain object: helm-java's template leaves hooks out. */
+	private static final Path WITH_TEST_POD = copyWithTestPod();
 
 	/** Renders of the repository's values files, shared by every test class: each set is rendered once. */
 	private static final Map<List<Object>, Rendered> renders = new ConcurrentHashMap<>();
@@ -65,7 +69,7 @@ final class Chart {
 	 */
 	static Rendered template(Path... valuesFiles) {
 		return renders.computeIfAbsent(List.of(false, List.of(valuesFiles)),
-				(key) -> templateChart(RENDERABLE, valuesFiles));
+				(key) -> templateChart(Repository.CHART, valuesFiles));
 	}
 
 	/**
@@ -75,11 +79,14 @@ final class Chart {
 	 */
 	static Rendered templateWithTestPod(Path... valuesFiles) {
 		return renders.computeIfAbsent(List.of(true, List.of(valuesFiles)),
-				(key) -> templateChart(RENDERABLE_WITH_TEST_POD, valuesFiles));
+				(key) -> templateChart(WITH_TEST_POD, valuesFiles));
 	}
 
 	static Rendered templateChart(Path chart, Path... valuesFiles) {
-		TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
+		TemplateCommand command = new Helm(chart).template()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION);
 		for (Path valuesFile : valuesFiles) {
 			command = command.withValuesFile(valuesFile);
 		}
@@ -94,7 +101,7 @@ final class Chart {
 	 * @return the rendered manifests
 	 */
 	static Rendered templateWith(Path workDir, String valuesYaml) {
-		return templateChart(RENDERABLE, writeValues(workDir, valuesYaml));
+		return templateChart(Repository.CHART, writeValues(workDir, valuesYaml));
 	}
 
 	/**
@@ -103,9 +110,10 @@ final class Chart {
 	 * @return the rendered NOTES.txt
 	 */
 	static String notes(Path... valuesFiles) {
-		InstallCommand command = new Helm(RENDERABLE).install()
+		InstallCommand command = new Helm(Repository.CHART).install()
 			.withName(RELEASE)
 			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION)
 			.dryRun()
 			.clientOnly();
 		for (Path valuesFile : valuesFiles) {
@@ -132,7 +140,9 @@ final class Chart {
 
 	/**
 	 * {@code helm lint --strict} of the chart with a values file merged over the defaults. helm-java's lint takes
-	 * no values files, so the chart is copied with the merged values as its values.yaml.
+	 * no values files, so the chart is copied with the merged values as its values.yaml. It takes no Kubernetes
+	 * version either: Helm's lint does not hold the chart to its kubeVersion, and no template reads
+	 * {@code .Capabilities}.
 	 * @param workDir directory for the copy
 	 * @param valuesFile the values file, or {@code null} for the defaults
 	 * @return the lint result
@@ -148,20 +158,16 @@ final class Chart {
 	}
 
 	/**
-	 * A renderable copy of the chart (see the class comment) in a directory removed when the JVM exits.
-	 * @param testPodAsObject whether the `helm test` pod loses its hook annotations, so that helm template renders it
+	 * A copy of the chart whose `helm test` pod has no hook annotations, so that helm template renders it, in a
+	 * directory removed when the JVM exits.
 	 * @return the copy's path
 	 */
-	private static Path renderableCopy(boolean testPodAsObject) {
+	private static Path copyWithTestPod() {
 		try {
 			Path directory = Files.createTempDirectory("chart-");
 			Path chart = copy(Repository.CHART, directory.resolve("tcp-responder"));
-			Path chartYaml = chart.resolve("Chart.yaml");
-			write(chartYaml, withoutLines(Repository.read(chartYaml), "kubeVersion:"));
-			if (testPodAsObject) {
-				Path testPod = chart.resolve("templates/tests/test-connection.yaml");
-				write(testPod, withoutLines(Repository.read(testPod), "\"helm.sh/hook"));
-			}
+			Path testPod = chart.resolve("templates/tests/test-connection.yaml");
+			write(testPod, withoutLines(Repository.read(testPod), "\"helm.sh/hook"));
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(directory)));
 			return chart;
 		}

@@ -49,4 +49,12 @@ class ChartMetadataTest {
 		assertThat(minor).isGreaterThanOrEqualTo(NEWEST_FIELD).isGreaterThanOrEqualTo(25);
 	}
 
+	/** The chart tests render as the lowest Kubernetes kubeVersion admits: the oldest cluster the chart supports. */
+	@Test
+	void testsRenderAsTheLowestKubernetesTheChartAdmits() {
+		Matcher minimum = Pattern.compile(">=(1\\.\\d+\\.0)-0").matcher((String) this.chart.get("kubeVersion"));
+		assertThat(minimum.matches()).as("kubeVersion %s is >=1.N.0-0", this.chart.get("kubeVersion")).isTrue();
+		assertThat(Chart.KUBE_VERSION).isEqualTo(minimum.group(1));
+	}
+
 }
