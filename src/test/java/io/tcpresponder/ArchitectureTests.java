@@ -1,0 +1,76 @@
+package io.tcpresponder;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.tcpresponder.transport.linux.NativeTransport;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The layers of the service, as rules over its compiled classes, so that they hold after the people who drew them:
+ * the transport contract at the bottom, the Linux transport beside the portable one and alone in using FFM, the
+ * responder feature on top, and the kernel view, metrics and security beside it.
+ */
+@AnalyzeClasses(packages = "io.tcpresponder", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+	private static final String CONTRACT = "io.tcpresponder.transport";
+
+	private static final String LINUX = "io.tcpresponder.transport.linux..";
+
+	@ArchTest
+	static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+		.layer("Application").definedBy("io.tcpresponder")
+		.layer("Responder").definedBy("io.tcpresponder.responder..")
+		.layer("Kernel view").definedBy("io.tcpresponder.kernel..")
+		.layer("Metrics").definedBy("io.tcpresponder.metrics..")
+		.layer("Security").definedBy("io.tcpresponder.security..")
+		.layer("Transport contract").definedBy(CONTRACT)
+		.layer("Linux transport").definedBy(LINUX)
+		.whereLayer("Responder").mayOnlyBeAccessedByLayers("Application")
+		.whereLayer("Kernel view").mayOnlyBeAccessedByLayers("Responder")
+		.whereLayer("Metrics").mayOnlyBeAccessedByLayers("Responder")
+		.whereLayer("Security").mayNotBeAccessedByAnyLayer()
+		.whereLayer("Linux transport").mayOnlyBeAccessedByLayers("Responder")
+		.whereLayer("Transport contract").mayOnlyBeAccessedByLayers("Responder", "Linux transport");
+
+	/**
+	 * The contract knows no layer above it, nor the transport that implements it natively.
+	 */
+	@ArchTest
+	static final ArchRule theContractStandsAlone = noClasses().that()
+		.resideInAPackage(CONTRACT)
+		.should()
+		.dependOnClassesThat(resideInAPackage("io.tcpresponder..").and(not(resideInAPackage(CONTRACT))));
+
+	/**
+	 * Native memory, downcalls and their failure modes stay in one package that the rest reaches through the contract.
+	 */
+	@ArchTest
+	static final ArchRule onlyTheLinuxTransportUsesTheForeignFunctionApi = noClasses().that()
+		.resideOutsideOfPackage(LINUX)
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("java.lang.foreign..");
+
+	/**
+	 * The feature chooses the native transport by name and uses it through the contract, so that the Linux package's
+	 * other types can change freely.
+	 */
+	@ArchTest
+	static final ArchRule theFeatureReachesTheLinuxTransportOnlyThroughItsEntryPoint = noClasses().that()
+		.resideOutsideOfPackage(LINUX)
+		.should()
+		.dependOnClassesThat(resideInAPackage(LINUX).and(not(belongToAnyOf(NativeTransport.class))));
+
+	@ArchTest
+	static final ArchRule noPackageCycles = slices().matching("io.tcpresponder.(**)").should().beFreeOfCycles();
+
+}
