@@ -19,7 +19,7 @@ final class HandoverRestart implements Restart {
 		}
 		ListenerGroup.Successors successors;
 		try {
-			successors = listeners.bindBeside(next);
+			successors = listeners.bindSuccessors(next);
 		}
 		catch (ResponderBindException ex) {
 			return RestartResult.failed(ex);

@@ -121,7 +121,7 @@ final class ListenerGroup {
 	 * @return the new listeners, bound
 	 * @throws ResponderBindException if a listener cannot be bound
 	 */
-	Successors bindBeside(ListenerSettings next) {
+	Successors bindSuccessors(ListenerSettings next) {
 		List<Listener> successors = listenersFor(next);
 		ListenerSettings bound = next;
 		for (Listener successor : successors) {
@@ -142,7 +142,7 @@ final class ListenerGroup {
 	/**
 	 * Hands every address over to its successor and closes the old listeners, the second step of a handover: every
 	 * address that stays keeps a listener throughout.
-	 * @param successors the listeners bound by {@link #bindBeside}
+	 * @param successors the listeners bound by {@link #bindSuccessors}
 	 */
 	void handOverTo(Successors successors) {
 		List<Listener> old = this.listeners;
