@@ -36,7 +36,8 @@ record ListenerSettings(List<InetAddress> addresses, int port, SocketOptions opt
 
 	/**
 	 * The settings of the listeners, as the log line says them.
-	 * @return such as {@code port 9000 (SO_REUSEADDR on, SO_REUSEPORT off, backlog 511)}
+	 * @return the port and {@link SocketOptions#describe() the options}, such as
+	 * {@code port 9000 (SO_REUSEADDR on, ...)}
 	 */
 	String describe() {
 		return "port " + this.port + " (" + this.options.describe() + ")";

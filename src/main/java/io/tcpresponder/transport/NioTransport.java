@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -43,6 +44,18 @@ public final class NioTransport implements Transport {
 	@Override
 	public String name() {
 		return NAME;
+	}
+
+	@Override
+	public Optional<UnsupportedOption> unsupported(SocketOptions options) {
+		if (options.ipv6Only()) {
+			// Neither StandardSocketOptions nor jdk.net.ExtendedSocketOptions has IPV6_V6ONLY: refused here, before
+			// anything binds, rather than a listener silently dual-stack.
+			return Optional.of(new UnsupportedOption("ipv6Only", true,
+					"the JDK cannot set IPV6_V6ONLY, its IPv6 sockets are always dual-stack; "
+							+ "the native transport (responder.transport: native, on Linux) can"));
+		}
+		return Optional.empty();
 	}
 
 	@Override

@@ -16,12 +16,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * on Linux.
  * @param reusePort whether the listener sets SO_REUSEPORT, which a handover restart needs on the old and the new
  * listener.
+ * @param ipv6Only whether an IPv6 listener sets IPV6_V6ONLY, taking IPv6 clients only so that :: and 0.0.0.0 can
+ * share a port (off, :: is dual-stack; an IPv4 listener ignores the option).
  * @param backlog length of the listen (accept) queue passed to listen(2), which caps it at net.core.somaxconn.
  */
 @ConfigurationProperties(SocketOptions.PREFIX)
 public record SocketOptions(
 		@DefaultValue("true") boolean reuseAddress,
 		@DefaultValue("false") boolean reusePort,
+		@DefaultValue("false") boolean ipv6Only,
 		@DefaultValue("" + SocketOptions.DEFAULT_BACKLOG) @Min(1) @Max(65535) int backlog) {
 
 	/** Bound from the responder's own prefix: {@code responder.reuse-address} and so on. */
@@ -34,15 +37,15 @@ public record SocketOptions(
 	static final int DEFAULT_BACKLOG = 511;
 
 	/** The options of a listener that the configuration leaves as they are. */
-	public static final SocketOptions DEFAULTS = new SocketOptions(true, false, DEFAULT_BACKLOG);
+	public static final SocketOptions DEFAULTS = new SocketOptions(true, false, false, DEFAULT_BACKLOG);
 
 	/**
 	 * The options as the log line says them.
-	 * @return such as {@code SO_REUSEADDR on, SO_REUSEPORT off, backlog 511}
+	 * @return such as {@code SO_REUSEADDR on, SO_REUSEPORT off, IPV6_V6ONLY off, backlog 511}
 	 */
 	public String describe() {
-		return "SO_REUSEADDR " + onOff(this.reuseAddress) + ", SO_REUSEPORT " + onOff(this.reusePort) + ", backlog "
-				+ this.backlog;
+		return "SO_REUSEADDR " + onOff(this.reuseAddress) + ", SO_REUSEPORT " + onOff(this.reusePort)
+				+ ", IPV6_V6ONLY " + onOff(this.ipv6Only) + ", backlog " + this.backlog;
 	}
 
 	/**
@@ -51,7 +54,7 @@ public record SocketOptions(
 	 * @return the options
 	 */
 	public SocketOptions withReuseAddress(boolean reuseAddress) {
-		return new SocketOptions(reuseAddress, this.reusePort, this.backlog);
+		return new SocketOptions(reuseAddress, this.reusePort, this.ipv6Only, this.backlog);
 	}
 
 	/**
@@ -60,7 +63,16 @@ public record SocketOptions(
 	 * @return the options
 	 */
 	public SocketOptions withReusePort(boolean reusePort) {
-		return new SocketOptions(this.reuseAddress, reusePort, this.backlog);
+		return new SocketOptions(this.reuseAddress, reusePort, this.ipv6Only, this.backlog);
+	}
+
+	/**
+	 * The same options with IPV6_V6ONLY set as given.
+	 * @param ipv6Only the IPV6_V6ONLY option
+	 * @return the options
+	 */
+	public SocketOptions withIpv6Only(boolean ipv6Only) {
+		return new SocketOptions(this.reuseAddress, this.reusePort, ipv6Only, this.backlog);
 	}
 
 	/**
@@ -69,7 +81,7 @@ public record SocketOptions(
 	 * @return the options
 	 */
 	public SocketOptions withBacklog(int backlog) {
-		return new SocketOptions(this.reuseAddress, this.reusePort, backlog);
+		return new SocketOptions(this.reuseAddress, this.reusePort, this.ipv6Only, backlog);
 	}
 
 	private static String onOff(boolean on) {

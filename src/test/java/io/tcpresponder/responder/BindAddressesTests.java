@@ -47,6 +47,8 @@ class BindAddressesTests {
 
 	private static final InetAddress EVERY_IPV4_ADDRESS = InetAddress.ofLiteral("0.0.0.0");
 
+	private static final InetAddress EVERY_IPV6_ADDRESS = InetAddress.ofLiteral("::");
+
 	private static final int RESTARTS = 10;
 
 	@RegisterExtension
@@ -163,6 +165,49 @@ class BindAddressesTests {
 		assertThat(responder.listenerStatuses().get(1).lastError().errno()).isEqualTo(98);
 		assertThat(responder.status().state()).isEqualTo(ResponderState.PARTIALLY_LISTENING);
 		assertThat(Clients.fetch(SECOND, port)).as("the wildcard serves 127.0.0.2").isEqualTo(LINE);
+	}
+
+	/**
+	 * With IPV6_V6ONLY {@code ::} covers IPv6 addresses only, so {@code 0.0.0.0} shares the port: IPv4 clients reach
+	 * one listener, IPv6 clients the other. Only the native transport can set the option.
+	 */
+	@Test
+	void withIpv6OnlyTheIpv6AndTheIpv4WildcardShareThePortAndBothServe() throws IOException {
+		Assumptions.assumeTrue(this.responders.choice() == TransportChoice.NATIVE,
+				"the nio transport cannot set IPV6_V6ONLY");
+		KernelSockets.assumeAvailable();
+		assumeIpv6Loopback();
+		TcpResponder responder = start(new ListenerSettings(List.of(EVERY_IPV6_ADDRESS, EVERY_IPV4_ADDRESS), 0,
+				Responders.OPTIONS.withIpv6Only(true)));
+		int port = responder.settings().port();
+		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address, ListenerStatus::state)
+			.containsExactly(tuple("::", ListenerState.LISTENING), tuple("0.0.0.0", ListenerState.LISTENING));
+		assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
+		assertThat(Clients.fetch(FIRST, port)).isEqualTo(LINE);
+		assertThat(Clients.fetch(IPV6_LOOPBACK, port)).isEqualTo(LINE);
+		// ss writes an IPv6-only :: as [::], a dual-stack one as *.
+		assertThat(KernelSockets.listening(port)).containsExactlyInAnyOrder("[::]:" + port, "0.0.0.0:" + port);
+	}
+
+	/**
+	 * Without IPV6_V6ONLY (the default) {@code ::} is dual-stack and covers every IPv4 address: the kernel refuses
+	 * {@code 0.0.0.0} beside it, and {@code ::} serves IPv4 clients too.
+	 */
+	@Test
+	void withoutIpv6OnlyTheIpv4WildcardBesideTheDualStackOneIsRefusedByTheKernel() throws IOException {
+		assumeIpv6Loopback();
+		int port = Ports.unused();
+		TcpResponder responder = responder(
+				new ListenerSettings(List.of(EVERY_IPV6_ADDRESS, EVERY_IPV4_ADDRESS), port, Responders.OPTIONS));
+		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
+			.withMessage("Unable to start the TCP responder on 0.0.0.0 port " + port
+					+ ": EADDRINUSE (Address already in use)");
+		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address, ListenerStatus::state)
+			.containsExactly(tuple("::", ListenerState.LISTENING), tuple("0.0.0.0", ListenerState.FAILED));
+		assertThat(responder.listenerStatuses().get(1).lastError().errno()).isEqualTo(98);
+		assertThat(responder.status().state()).isEqualTo(ResponderState.PARTIALLY_LISTENING);
+		assertThat(Clients.fetch(FIRST, port)).as("the dual-stack :: serves 127.0.0.1").isEqualTo(LINE);
+		assertThat(Clients.fetch(IPV6_LOOPBACK, port)).isEqualTo(LINE);
 	}
 
 	@Test

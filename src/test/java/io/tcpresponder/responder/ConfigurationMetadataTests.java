@@ -16,11 +16,7 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void bindAddressIsDeprecatedForBindAddresses() throws IOException {
-		JsonNode metadata;
-		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("META-INF/spring-configuration-metadata.json").isNotNull();
-			metadata = JsonMapper.builder().build().readTree(in);
-		}
+		JsonNode metadata = metadata();
 		JsonNode bindAddress = property(metadata, "responder.bind-address");
 		assertThat(bindAddress.get("deprecated").asBoolean()).isTrue();
 		assertThat(bindAddress.at("/deprecation/replacement").asString()).isEqualTo("responder.bind-addresses");
@@ -28,6 +24,21 @@ class ConfigurationMetadataTests {
 		assertThat(bindAddresses.get("type").asString()).isEqualTo("java.util.List<java.net.InetAddress>");
 		assertThat(bindAddresses.has("deprecated")).isFalse();
 		assertThat(bindAddresses.get("description").asString()).contains("empty means every local address");
+	}
+
+	@Test
+	void ipv6OnlyIsAnOptionOffByDefault() throws IOException {
+		JsonNode ipv6Only = property(metadata(), "responder.ipv6-only");
+		assertThat(ipv6Only.get("type").asString()).isEqualTo("java.lang.Boolean");
+		assertThat(ipv6Only.get("defaultValue").asBoolean()).isFalse();
+		assertThat(ipv6Only.get("description").asString()).contains("IPV6_V6ONLY");
+	}
+
+	private JsonNode metadata() throws IOException {
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(in).as("META-INF/spring-configuration-metadata.json").isNotNull();
+			return JsonMapper.builder().build().readTree(in);
+		}
 	}
 
 	private static JsonNode property(JsonNode metadata, String name) {

@@ -1,7 +1,9 @@
 package io.tcpresponder.responder;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +27,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -67,7 +71,7 @@ class ResponderEndpointIntegrationTests {
 	@AfterEach
 	void restoreTheListener() {
 		JsonNode after = this.actuator.responder();
-		String[] settings = { "port", "backlog", "reuseAddress", "reusePort" };
+		String[] settings = { "port", "backlog", "reuseAddress", "reusePort", "ipv6Only" };
 		boolean changed = !"LISTENING".equals(after.get("state").asString());
 		for (String setting : settings) {
 			changed |= !after.get(setting).equals(this.before.get(setting));
@@ -92,6 +96,7 @@ class ResponderEndpointIntegrationTests {
 		});
 		assertThat(this.port).isPositive();
 		assertThat(responder.get("reuseAddress").asBoolean()).isTrue();
+		assertThat(responder.get("ipv6Only").asBoolean()).isFalse();
 		assertThat(responder.get("backlog").asInt()).isEqualTo(511);
 		assertThat(Instant.parse(responder.get("since").asString())).isBefore(Instant.now());
 		assertThat(responder.has("lastError")).isTrue();
@@ -137,6 +142,24 @@ class ResponderEndpointIntegrationTests {
 	}
 
 	/**
+	 * On the native transport (the default on Linux) a restart sets IPV6_V6ONLY on the {@code ::} listener: it then
+	 * takes IPv6 clients only, and the GET shows the option.
+	 */
+	@Test
+	void aRestartWithIpv6OnlyListensOnIpv6OnlyAndTheGetShowsIt() throws IOException {
+		Assumptions.assumeTrue("native".equals(this.before.get("transport").asString()), "the native transport only");
+		Assumptions.assumeTrue(NetworkInterface.getByInetAddress(InetAddress.ofLiteral("::1")) != null,
+				"no IPv6 on loopback");
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "{\"ipv6Only\": true}");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(Actuator.json(response).get("ipv6Only").asBoolean()).isTrue();
+		assertThat(this.actuator.responder().get("ipv6Only").asBoolean()).isTrue();
+		assertThat(Clients.fetch(InetAddress.ofLiteral("::1"), this.port)).isEqualTo(LINE);
+		assertThatExceptionOfType(ConnectException.class).as("no IPv4 client on an IPv6-only ::")
+			.isThrownBy(() -> Clients.connect(InetAddress.ofLiteral("127.0.0.1"), this.port).close());
+	}
+
+	/**
 	 * Port 0 in a restart, as at the start, asks the kernel for a free port; the answer names the port it chose.
 	 */
 	@Test
@@ -173,7 +196,7 @@ class ResponderEndpointIntegrationTests {
 		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "");
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode after = Actuator.json(response);
-		for (String setting : new String[] { "port", "reuseAddress", "reusePort", "backlog" }) {
+		for (String setting : new String[] { "port", "reuseAddress", "reusePort", "ipv6Only", "backlog" }) {
 			assertThat(after.get(setting)).as(setting).isEqualTo(before.get(setting));
 		}
 		assertThat(after.at("/restarts/succeeded").asLong()).isEqualTo(before.at("/restarts/succeeded").asLong() + 1);

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.Transports;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,6 +123,31 @@ class ResponderStartupTests {
 		assertThat(output).contains("The TCP responder could not listen on 127.0.0.1 port " + port
 				+ ": EADDRINUSE (Address already in use). responder.bind-addresses has a wildcard address beside others.")
 			.contains("On Linux a wildcard address (0.0.0.0 or ::) and another address on the same port refuse each other");
+	}
+
+	/**
+	 * The JDK cannot set IPV6_V6ONLY: on nio the option stops the start, rather than leaving {@code ::} dual-stack
+	 * against the configuration.
+	 */
+	@Test
+	void ipv6OnlyOnTheNioTransportFailsStartupNamingThePropertyAndWhy(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("responder.port=0", "responder.transport=nio",
+				"responder.ipv6-only=true").close());
+		assertThat(output).contains("APPLICATION FAILED TO START", "responder.ipv6-only",
+				"the nio transport (responder.transport: nio) cannot set it: the JDK cannot set IPV6_V6ONLY");
+	}
+
+	@Test
+	void ipv6OnlyOnTheNativeTransportLetsTheIpv6AndTheIpv4WildcardShareThePort() {
+		Assumptions.assumeTrue(Transports.isLinux(), "the native transport runs on Linux only");
+		try (ConfigurableApplicationContext context = run("responder.port=0", "responder.transport=native",
+				"responder.ipv6-only=true", "responder.bind-addresses=::,0.0.0.0")) {
+			TcpResponder responder = context.getBean(TcpResponder.class);
+			assertThat(responder.settings().options().ipv6Only()).isTrue();
+			assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
+			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.1"), responder.settings().port()))
+				.isEqualTo("I sent sth to client!\n");
+		}
 	}
 
 	@Test

@@ -42,7 +42,7 @@ class RestartBadInputIntegrationTests {
 	private static final String LINE = "I sent sth to client!\n";
 
 	private static final List<String> SETTINGS = List.of("state", "address", "port", "reuseAddress", "reusePort",
-			"backlog", "since", "listeners", "restarts");
+			"ipv6Only", "backlog", "since", "listeners", "restarts");
 
 	private static final AtomicInteger refused = new AtomicInteger();
 
@@ -188,6 +188,8 @@ class RestartBadInputIntegrationTests {
 			{"reuseAddress": "yes"}                | reuseAddress
 			{"reuseAddress": ""}                   | reuseAddress
 			{"reusePort": "on"}                    | reusePort
+			{"ipv6Only": "yes"}                    | ipv6Only
+			{"ipv6Only": 1}                        | ipv6Only
 			{"mode": "bogus"}                      | mode
 			{"mode": 1}                            | mode
 			{"port": 9001, "backlog": 0}           | backlog
@@ -229,6 +231,32 @@ class RestartBadInputIntegrationTests {
 				"bindAddresses must be at most 16 addresses, got [\"127.0.0.1\",");
 	}
 
+	/**
+	 * A value the transport cannot set is refused as a bad value is, naming the field: on nio, IPV6_V6ONLY.
+	 */
+	@Test
+	void ipv6OnlyIsRefusedOnTheNioTransport() {
+		try (ConfigurableApplicationContext nio = new SpringApplicationBuilder(TcpResponderApplication.class).run(
+				"--server.port=0", "--responder.port=0", "--responder.transport=nio")) {
+			Actuator reader = new Actuator(nio.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+			Actuator operator = reader.asOperator(nio.getBean(SecurityProperties.class));
+			JsonNode before = reader.responder();
+			assertThat(before.get("transport").asString()).isEqualTo("nio");
+			assertThat(before.get("ipv6Only").asBoolean()).isFalse();
+			HttpResponse<String> response = operator.post("/actuator/responder/restart", "{\"ipv6Only\": true}");
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+			JsonNode problem = Actuator.json(response);
+			assertThat(problem.get("field").asString()).isEqualTo("ipv6Only");
+			assertThat(problem.get("detail").asString())
+				.startsWith("ipv6Only cannot be true on the nio transport: the JDK cannot set IPV6_V6ONLY");
+			JsonNode after = reader.responder();
+			assertUnchanged(before, after);
+			assertThat(Clients.fetch(after.get("port").asInt())).isEqualTo(LINE);
+			assertThat(operator.post("/actuator/responder/restart", "{\"ipv6Only\": false}").statusCode())
+				.as("false, which it can set").isEqualTo(200);
+		}
+	}
+
 	@ParameterizedTest
 	@MethodSource("bodiesOfTheWrongShape")
 	void aBodyOfTheWrongShapeIsRefused(String body, @Nullable String field, String detail) {
@@ -239,7 +267,7 @@ class RestartBadInputIntegrationTests {
 		String anObject = "The body must be a JSON object such as {\"reuseAddress\": false}, or no body at all";
 		return Stream.of(
 				Arguments.of("{\"bogus\": 1}", "bogus",
-						"unknown field \"bogus\"; a restart takes mode, reuseAddress, reusePort, backlog, port, "
+						"unknown field \"bogus\"; a restart takes mode, reuseAddress, reusePort, ipv6Only, backlog, port, "
 								+ "bindAddresses"),
 				Arguments.of("{\"port\": 9000, \"reuse\": false}", "reuse", "unknown field \"reuse\""),
 				Arguments.of("{\"backlog\": 32, \"backlog\": 64}", "backlog",

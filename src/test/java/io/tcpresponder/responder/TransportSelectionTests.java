@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import io.tcpresponder.TcpResponderApplication;
@@ -110,16 +112,37 @@ class TransportSelectionTests {
 	}
 
 	/**
+	 * Where {@code auto} falls back to nio, {@code ipv6-only: true} stops the start as on {@code transport: nio},
+	 * naming the property and saying that auto chose nio.
+	 */
+	@Test
+	void ipv6OnlyStopsTheStartWhereAutoFallsBackToNio() throws Exception {
+		Run run = runWithoutNativeAccess(TcpResponderApplication.class, "--spring.main.web-application-type=none",
+				"--responder.port=0", "--responder.transport=auto", "--responder.ipv6-only=true");
+		assertThat(run.output()).contains("APPLICATION FAILED TO START", "responder.ipv6-only",
+				"the nio transport (responder.transport: auto) cannot set it: the JDK cannot set IPV6_V6ONLY");
+		assertThat(run.exitCode()).as(run.output()).isNotZero();
+	}
+
+	/**
 	 * Runs {@link ResponderProcess} on the given transport in a JVM started without native access, stops it at once,
 	 * and returns what it printed and its exit code.
 	 */
 	private Run runWithoutNativeAccess(String transport) throws Exception {
+		return runWithoutNativeAccess(ResponderProcess.class, transport);
+	}
+
+	/**
+	 * Runs a main class in a JVM started without native access, closes its standard input at once, and returns what
+	 * it printed and its exit code.
+	 */
+	private Run runWithoutNativeAccess(Class<?> main, String... args) throws Exception {
 		Path log = this.dir.resolve("output.txt");
 		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		ProcessBuilder command = new ProcessBuilder(ApplicationProcess.java(), "-Xmx128m", "-cp", classpath,
-				ResponderProcess.class.getName(), transport)
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile());
+		List<String> arguments = new ArrayList<>(
+				List.of(ApplicationProcess.java(), "-Xmx128m", "-cp", classpath, main.getName()));
+		arguments.addAll(List.of(args));
+		ProcessBuilder command = new ProcessBuilder(arguments).redirectErrorStream(true).redirectOutput(log.toFile());
 		try (ApplicationProcess responder = ApplicationProcess.start(command, log)) {
 			responder.closeInput();
 			assertThat(responder.awaitExit(Duration.ofSeconds(120))).as("the responder process exits").isTrue();

@@ -147,12 +147,15 @@ final class NativeSocket {
 	}
 
 	/**
-	 * Lets an IPv6 socket accept IPv4 connections too (as IPv4-mapped addresses), as the JDK's sockets do.
+	 * Sets IPV6_V6ONLY: on, an IPv6 socket takes IPv6 connections only; off, IPv4 ones too (as IPv4-mapped
+	 * addresses), as the JDK's sockets do. Set explicitly either way, since the default is the host's
+	 * {@code net.ipv6.bindv6only}.
 	 * @param fd an {@link #AF_INET6} socket
+	 * @param on whether the socket takes IPv6 connections only
 	 * @throws ErrnoException if the call fails
 	 */
-	static void setDualStack(int fd) throws ErrnoException {
-		setOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, false);
+	static void setIpv6Only(int fd, boolean on) throws ErrnoException {
+		setOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, on);
 	}
 
 	/**

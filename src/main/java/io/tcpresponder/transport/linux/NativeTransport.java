@@ -95,7 +95,7 @@ public final class NativeTransport implements Transport {
 				NativeSocket.setReusePort(fd, true);
 			}
 			if (family == NativeSocket.AF_INET6) {
-				NativeSocket.setDualStack(fd);
+				NativeSocket.setIpv6Only(fd, options.ipv6Only());
 			}
 			NativeSocket.bind(fd, family, address, port);
 			NativeSocket.listen(fd, options.backlog());
