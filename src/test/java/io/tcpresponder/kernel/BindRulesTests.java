@@ -30,6 +30,10 @@ import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Ports;
 import io.tcpresponder.support.Tools;
+import io.tcpresponder.transport.ErrnoException;
+import io.tcpresponder.transport.ListeningSocket;
+import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.transport.linux.NativeTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +65,7 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
  * <p>
  * Addresses are this machine's own: 127.0.0.0/8 (all of it local on Linux), {@code ::1} and the wildcards. IPv4
  * addresses are bound on IPv4-only channels, IPv6 ones on NIO's default, dual-stack channel (see {@link BindProbe}).
+ * IPV6_V6ONLY, which NIO cannot set, is measured on the sockets of the native transport, as the responder binds them.
  * Each test takes a port nobody uses ({@link Ports#unused()}).
  */
 @EnabledOnOs(OS.LINUX)
@@ -151,6 +156,34 @@ class BindRulesTests {
 				argumentSet("127.0.0.1, then :: (dual-stack)", "127.0.0.1", "::"),
 				argumentSet(":: (dual-stack), then ::1", "::", "::1"),
 				argumentSet("::1, then :: (dual-stack)", "::1", "::"));
+	}
+
+	/**
+	 * ipv6(7): with IPV6_V6ONLY an IPv6 socket covers IPv6 addresses only, so {@code ::} overlaps no IPv4 address;
+	 * without it, {@code ::} is dual-stack and overlaps them all, whichever binds first.
+	 */
+	@ParameterizedTest
+	@MethodSource
+	void ipv6V6OnlyDecidesWhetherTheIpv6WildcardOverlapsIpv4Addresses(String first, String second, boolean ipv6Only,
+			Outcome outcome) throws IOException {
+		KernelSockets.assumeAvailable();
+		int port = Ports.unused();
+		assertThat(bindNative(first, port, ipv6Only)).isEqualTo(BOUND);
+		assertThat(bindNative(second, port, ipv6Only)).isEqualTo(outcome);
+		// ss writes a dual-stack :: as *, an IPv6-only one as [::].
+		String ipv6Wildcard = (ipv6Only ? "[::]:" : "*:") + port;
+		String ipv4 = (first.equals("::") ? second : first) + ":" + port;
+		assertThat(KernelSockets.listening(port)).containsExactlyInAnyOrderElementsOf(
+				(outcome == BOUND) ? List.of(ipv6Wildcard, ipv4) : List.of(first.equals("::") ? ipv6Wildcard : ipv4));
+	}
+
+	static Stream<Arguments> ipv6V6OnlyDecidesWhetherTheIpv6WildcardOverlapsIpv4Addresses() {
+		return Stream.of(argumentSet(":: with IPV6_V6ONLY, then the IPv4 wildcard", "::", "0.0.0.0", true, BOUND),
+				argumentSet("the IPv4 wildcard, then :: with IPV6_V6ONLY", "0.0.0.0", "::", true, BOUND),
+				argumentSet(":: with IPV6_V6ONLY, then 127.0.0.1", "::", "127.0.0.1", true, BOUND),
+				argumentSet(":: (dual-stack), then the IPv4 wildcard", "::", "0.0.0.0", false, EADDRINUSE),
+				argumentSet("the IPv4 wildcard, then :: (dual-stack)", "0.0.0.0", "::", false, EADDRINUSE),
+				argumentSet(":: (dual-stack), then 127.0.0.1", "::", "127.0.0.1", false, EADDRINUSE));
 	}
 
 	@Test
@@ -309,6 +342,23 @@ class BindRulesTests {
 		}
 		catch (BindException ex) {
 			return Outcome.of(ex.getMessage());
+		}
+	}
+
+	/**
+	 * Binds a listener of the native transport, with SO_REUSEADDR on as the responder binds by default, that stays
+	 * open until the test ends, or reports why the kernel refused it.
+	 */
+	private Outcome bindNative(String address, int port, boolean ipv6Only) throws IOException {
+		assumeAddressIsLocal(address);
+		try {
+			ListeningSocket listener = NativeTransport.load()
+				.listen(SocketOptions.DEFAULTS.withIpv6Only(ipv6Only), InetAddress.ofLiteral(address), port);
+			this.opened.add(listener::close);
+			return BOUND;
+		}
+		catch (ErrnoException ex) {
+			return Outcome.of(ex.text());
 		}
 	}
 
