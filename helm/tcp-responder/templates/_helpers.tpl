@@ -136,6 +136,7 @@ validated to be longer than it, so the responder can finish its connections befo
       "backlog" (int $r.backlog)
       "reuse-address" $r.reuseAddress
       "reuse-port" $r.reusePort
+      "ipv6-only" $r.ipv6Only
       "message" $r.message
       "close-mode" $r.closeMode
       "client-close-timeout" $r.clientCloseTimeout

@@ -37,6 +37,7 @@ class ComposeTest {
 	private static final Map<String, String> HELM_VALUE_OF_PROPERTY = Map.ofEntries(Map.entry("responder.backlog", "backlog"),
 			Map.entry("responder.bind-addresses", "bindAddresses"),
 			Map.entry("responder.reuse-address", "reuseAddress"), Map.entry("responder.reuse-port", "reusePort"),
+			Map.entry("responder.ipv6-only", "ipv6Only"),
 			Map.entry("responder.message", "message"), Map.entry("responder.close-mode",
 			"closeMode"), Map.entry("responder.client-close-timeout", "clientCloseTimeout"),
 			Map.entry("responder.shutdown-timeout", "shutdownTimeout"), Map.entry("responder.write-timeout", "writeTimeout"),

@@ -373,6 +373,7 @@ class HelmChartTest {
 		responder.put("backlog", at(values, "responder.backlog"));
 		responder.put("reuse-address", at(values, "responder.reuseAddress"));
 		responder.put("reuse-port", at(values, "responder.reusePort"));
+		responder.put("ipv6-only", at(values, "responder.ipv6Only"));
 		responder.put("message", at(values, "responder.message"));
 		responder.put("close-mode", at(values, "responder.closeMode"));
 		responder.put("client-close-timeout", at(values, "responder.clientCloseTimeout"));
