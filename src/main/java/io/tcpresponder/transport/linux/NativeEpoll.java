@@ -47,16 +47,16 @@ final class NativeEpoll implements AutoCloseable {
 
 	private static final int MAX_EVENTS = 256;
 
-	private static final MethodHandle EPOLL_CREATE1 = Libc.downcallCapturingErrno("epoll_create1",
+	private static final MethodHandle EPOLL_CREATE1 = Libc.checkedDowncall("epoll_create1",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-	private static final MethodHandle EPOLL_CTL = Libc.downcallCapturingErrno("epoll_ctl",
+	private static final MethodHandle EPOLL_CTL = Libc.checkedDowncall("epoll_ctl",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
 
-	private static final MethodHandle EPOLL_WAIT = Libc.downcallCapturingErrno("epoll_wait",
-			FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+	private static final MethodHandle EPOLL_WAIT = Libc.checkedDowncall("epoll_wait",
+			FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Errno.EINTR);
 
-	private static final MethodHandle EVENTFD = Libc.downcallCapturingErrno("eventfd",
+	private static final MethodHandle EVENTFD = Libc.checkedDowncall("eventfd",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
 	/** read and write on the eventfd: non-blocking, and either outcome is fine (EAGAIN: already woken). */
@@ -86,25 +86,20 @@ final class NativeEpoll implements AutoCloseable {
 
 	NativeEpoll() throws ErrnoException {
 		this.wakeCounter.set(JAVA_LONG, 0, 1);
-		MemorySegment state = Libc.state();
 		try {
-			this.epfd = (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
-			if (this.epfd < 0) {
-				throw Libc.error("epoll_create1", Libc.errno(state));
-			}
-			this.eventfd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-			if (this.eventfd < 0) {
-				ErrnoException failure = Libc.error("eventfd", Libc.errno(state));
-				NativeSocket.close(this.epfd);
-				throw failure;
-			}
-		}
-		catch (ErrnoException ex) {
-			this.arena.close();
-			throw ex;
+			this.epfd = (int) EPOLL_CREATE1.invokeExact(Libc.state(), EPOLL_CLOEXEC);
 		}
 		catch (Throwable ex) {
-			throw NativeSocket.failedCall(ex);
+			this.arena.close();
+			throw Libc.failure(ex);
+		}
+		try {
+			this.eventfd = (int) EVENTFD.invokeExact(Libc.state(), 0, EFD_CLOEXEC | EFD_NONBLOCK);
+		}
+		catch (Throwable ex) {
+			NativeSocket.close(this.epfd);
+			this.arena.close();
+			throw Libc.failure(ex);
 		}
 		try {
 			control(EPOLL_CTL_ADD, this.eventfd, EPOLLIN);
@@ -147,16 +142,11 @@ final class NativeEpoll implements AutoCloseable {
 	private void control(int operation, int fd, int events) throws ErrnoException {
 		this.change.set(JAVA_INT_UNALIGNED, 0, events);
 		this.change.set(JAVA_INT_UNALIGNED, DATA_OFFSET, fd);
-		MemorySegment state = Libc.state();
-		int result;
 		try {
-			result = (int) EPOLL_CTL.invokeExact(state, this.epfd, operation, fd, this.change);
+			int result = (int) EPOLL_CTL.invokeExact(Libc.state(), this.epfd, operation, fd, this.change);
 		}
 		catch (Throwable ex) {
-			throw NativeSocket.failedCall(ex);
-		}
-		if (result < 0) {
-			throw Libc.error("epoll_ctl", Libc.errno(state));
+			throw Libc.failure(ex);
 		}
 	}
 
@@ -167,21 +157,14 @@ final class NativeEpoll implements AutoCloseable {
 	 * @throws ErrnoException if the call fails
 	 */
 	void await(int timeoutMillis, Consumer<Object> ready) throws ErrnoException {
-		MemorySegment state = Libc.state();
 		int count;
 		try {
-			count = (int) EPOLL_WAIT.invokeExact(state, this.epfd, this.events, MAX_EVENTS, timeoutMillis);
+			count = (int) EPOLL_WAIT.invokeExact(Libc.state(), this.epfd, this.events, MAX_EVENTS, timeoutMillis);
 		}
 		catch (Throwable ex) {
-			throw NativeSocket.failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		if (count < 0) {
-			int errno = Libc.errno(state);
-			if (errno == Errno.EINTR.number()) {
-				return;
-			}
-			throw Libc.error("epoll_wait", errno);
-		}
+		// -1: EINTR, a signal; the caller waits again.
 		for (int i = 0; i < count; i++) {
 			int fd = this.events.get(JAVA_INT_UNALIGNED, (long) i * EVENT_SIZE + DATA_OFFSET);
 			if (fd == this.eventfd) {
@@ -198,7 +181,7 @@ final class NativeEpoll implements AutoCloseable {
 			long result = (long) READ.invokeExact(this.eventfd, this.counter, JAVA_LONG.byteSize());
 		}
 		catch (Throwable ex) {
-			throw NativeSocket.failedCall(ex);
+			throw Libc.unexpected(ex);
 		}
 	}
 
@@ -210,7 +193,7 @@ final class NativeEpoll implements AutoCloseable {
 			long result = (long) WRITE.invokeExact(this.eventfd, this.wakeCounter, JAVA_LONG.byteSize());
 		}
 		catch (Throwable ex) {
-			throw NativeSocket.failedCall(ex);
+			throw Libc.unexpected(ex);
 		}
 	}
 

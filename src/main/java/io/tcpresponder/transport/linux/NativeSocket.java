@@ -3,12 +3,8 @@ package io.tcpresponder.transport.linux;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.ByteOrder;
 
 import io.tcpresponder.transport.Errno;
 import io.tcpresponder.transport.ErrnoException;
@@ -19,8 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The socket calls of Linux's C library on a descriptor, each a thin wrapper that turns a failed call into an
- * {@link ErrnoException} with the call's errno.
+ * The socket calls of Linux's C library on a descriptor, each through a {@linkplain Libc#checkedDowncall checked
+ * handle}, so that a failed call is an {@link ErrnoException} with the call's name and errno.
  */
 final class NativeSocket {
 
@@ -32,7 +28,7 @@ final class NativeSocket {
 
 	private static final int SOCK_CLOEXEC = 0x80000;
 
-	private static final int SOL_SOCKET = 1;
+	static final int SOL_SOCKET = 1;
 
 	private static final int SO_REUSEADDR = 2;
 
@@ -44,51 +40,40 @@ final class NativeSocket {
 
 	private static final int IPV6_V6ONLY = 26;
 
-	private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
-
-	private static final int SO_DETACH_REUSEPORT_BPF = 68;
-
 	private static final int SHUT_RD = 0;
 
 	private static final int MSG_DONTWAIT = 0x40;
 
 	private static final int MSG_NOSIGNAL = 0x4000;
 
-	private static final int SOCKADDR_IN_SIZE = 16;
-
-	private static final int SOCKADDR_IN6_SIZE = 28;
-
-	private static final ValueLayout.OfShort NETWORK_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED
-		.withOrder(ByteOrder.BIG_ENDIAN);
-
-	private static final MethodHandle SOCKET = Libc.downcallCapturingErrno("socket",
+	private static final MethodHandle SOCKET = Libc.checkedDowncall("socket",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
 
-	private static final MethodHandle SETSOCKOPT = Libc.downcallCapturingErrno("setsockopt",
+	private static final MethodHandle SETSOCKOPT = Libc.checkedDowncall("setsockopt",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
 
-	private static final MethodHandle BIND = Libc.downcallCapturingErrno("bind",
+	private static final MethodHandle BIND = Libc.checkedDowncall("bind",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
 
-	private static final MethodHandle LISTEN = Libc.downcallCapturingErrno("listen",
+	private static final MethodHandle LISTEN = Libc.checkedDowncall("listen",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
-	private static final MethodHandle GETSOCKNAME = Libc.downcallCapturingErrno("getsockname",
+	private static final MethodHandle GETSOCKNAME = Libc.checkedDowncall("getsockname",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
-	private static final MethodHandle ACCEPT4 = Libc.downcallCapturingErrno("accept4",
+	private static final MethodHandle ACCEPT4 = Libc.checkedDowncall("accept4",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
 
-	private static final MethodHandle WRITE = Libc.downcallCapturingErrno("write",
+	private static final MethodHandle WRITE = Libc.checkedDowncall("write",
 			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
-	private static final MethodHandle SEND = Libc.downcallCapturingErrno("send",
-			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+	private static final MethodHandle SEND = Libc.checkedDowncall("send",
+			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Errno.EAGAIN);
 
-	private static final MethodHandle RECV = Libc.downcallCapturingErrno("recv",
-			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+	private static final MethodHandle RECV = Libc.checkedDowncall("recv",
+			FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Errno.EAGAIN);
 
-	private static final MethodHandle SHUTDOWN = Libc.downcallCapturingErrno("shutdown",
+	private static final MethodHandle SHUTDOWN = Libc.checkedDowncall("shutdown",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
 	private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -98,23 +83,11 @@ final class NativeSocket {
 
 	private static final MemorySegment ONE = Arena.global().allocate(JAVA_INT);
 
-	private static final MemorySegment ZERO = Arena.global().allocate(JAVA_INT);
-
-	/**
-	 * A classic BPF program for an SO_REUSEPORT group, {@code struct sock_fprog} of one {@code struct sock_filter}:
-	 * {@code BPF_RET | BPF_K} 1, the group's second listener. Where the group has no second listener, the kernel
-	 * chooses by hash as it does without a program.
-	 */
-	private static final MemorySegment SECOND_OF_GROUP = Arena.global().allocate(16, 8);
+	static final MemorySegment ZERO = Arena.global().allocate(JAVA_INT);
 
 	static {
 		LINGER_RESET.set(JAVA_INT, 0, 1);
 		ONE.set(JAVA_INT, 0, 1);
-		MemorySegment returnOne = Arena.global().allocate(8, 8);
-		returnOne.set(ValueLayout.JAVA_SHORT, 0, (short) 0x06);
-		returnOne.set(JAVA_INT, 4, 1);
-		SECOND_OF_GROUP.set(ValueLayout.JAVA_SHORT, 0, (short) 1);
-		SECOND_OF_GROUP.set(ADDRESS, 8, returnOne);
 	}
 
 	private NativeSocket() {
@@ -127,15 +100,12 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static int socket(int family) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		int fd;
 		try {
-			fd = (int) SOCKET.invokeExact(state, family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			return (int) SOCKET.invokeExact(Libc.state(), family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		return check(fd, "socket", state);
 	}
 
 	static void setReuseAddress(int fd, boolean on) throws ErrnoException {
@@ -158,39 +128,17 @@ final class NativeSocket {
 		setOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, on);
 	}
 
-	/**
-	 * Sends every new connection of a listener's SO_REUSEPORT group to the group's second listener, the one that
-	 * joined second (SO_ATTACH_REUSEPORT_CBPF, for the whole group).
-	 * @param fd a listener of the group
-	 * @throws ErrnoException if the call fails
-	 */
-	static void steerGroupToSecond(int fd) throws ErrnoException {
-		setOption(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, SECOND_OF_GROUP, (int) SECOND_OF_GROUP.byteSize());
-	}
-
-	/**
-	 * Lets the kernel choose among a listener's SO_REUSEPORT group by hash again (SO_DETACH_REUSEPORT_BPF).
-	 * @param fd a listener of the group
-	 * @throws ErrnoException if the call fails
-	 */
-	static void stopSteeringGroup(int fd) throws ErrnoException {
-		setOption(fd, SOL_SOCKET, SO_DETACH_REUSEPORT_BPF, ZERO, (int) JAVA_INT.byteSize());
-	}
-
 	private static void setOption(int fd, int level, int option, boolean on) throws ErrnoException {
 		setOption(fd, level, option, on ? ONE : ZERO, (int) JAVA_INT.byteSize());
 	}
 
-	private static void setOption(int fd, int level, int option, MemorySegment value, int size) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		int result;
+	static void setOption(int fd, int level, int option, MemorySegment value, int size) throws ErrnoException {
 		try {
-			result = (int) SETSOCKOPT.invokeExact(state, fd, level, option, value, size);
+			int result = (int) SETSOCKOPT.invokeExact(Libc.state(), fd, level, option, value, size);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		check(result, "setsockopt", state);
 	}
 
 	/**
@@ -202,51 +150,22 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static void bind(int fd, int family, @Nullable InetAddress address, int port) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		int result;
 		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment sockaddr = sockaddr(arena, family, address, port);
-			result = (int) BIND.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize());
+			MemorySegment sockaddr = Sockaddr.of(arena, family, address, port);
+			int result = (int) BIND.invokeExact(Libc.state(), fd, sockaddr, (int) sockaddr.byteSize());
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		check(result, "bind", state);
-	}
-
-	private static MemorySegment sockaddr(Arena arena, int family, @Nullable InetAddress address, int port) {
-		MemorySegment sockaddr = arena.allocate((family == AF_INET) ? SOCKADDR_IN_SIZE : SOCKADDR_IN6_SIZE);
-		sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) family);
-		sockaddr.set(NETWORK_SHORT, 2, (short) port);
-		if (address != null) {
-			byte[] bytes = address.getAddress();
-			MemorySegment.copy(bytes, 0, sockaddr, ValueLayout.JAVA_BYTE, (family == AF_INET) ? 4 : 8, bytes.length);
-			if (address instanceof Inet6Address ipv6) {
-				sockaddr.set(JAVA_INT, 24, ipv6.getScopeId());
-			}
-		}
-		return sockaddr;
-	}
-
-	/**
-	 * The family a socket needs to bind to an address.
-	 * @param address the address, or {@code null} for every address
-	 * @return {@link #AF_INET} for an IPv4 address, else {@link #AF_INET6}
-	 */
-	static int familyOf(@Nullable InetAddress address) {
-		return (address instanceof Inet4Address) ? AF_INET : AF_INET6;
 	}
 
 	static void listen(int fd, int backlog) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		int result;
 		try {
-			result = (int) LISTEN.invokeExact(state, fd, backlog);
+			int result = (int) LISTEN.invokeExact(Libc.state(), fd, backlog);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		check(result, "listen", state);
 	}
 
 	/**
@@ -256,21 +175,16 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static int localPort(int fd) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		int result;
-		int port;
 		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment sockaddr = arena.allocate(SOCKADDR_IN6_SIZE);
+			MemorySegment sockaddr = Sockaddr.any(arena);
 			MemorySegment length = arena.allocate(JAVA_INT);
-			length.set(JAVA_INT, 0, SOCKADDR_IN6_SIZE);
-			result = (int) GETSOCKNAME.invokeExact(state, fd, sockaddr, length);
-			port = Short.toUnsignedInt(sockaddr.get(NETWORK_SHORT, 2));
+			length.set(JAVA_INT, 0, (int) sockaddr.byteSize());
+			int result = (int) GETSOCKNAME.invokeExact(Libc.state(), fd, sockaddr, length);
+			return Sockaddr.port(sockaddr);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		check(result, "getsockname", state);
-		return port;
 	}
 
 	/**
@@ -280,15 +194,12 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails; {@code EINVAL} once the socket is shut down
 	 */
 	static int accept(int fd) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		int connection;
 		try {
-			connection = (int) ACCEPT4.invokeExact(state, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+			return (int) ACCEPT4.invokeExact(Libc.state(), fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		return check(connection, "accept4", state);
 	}
 
 	/**
@@ -299,15 +210,12 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static int write(int fd, MemorySegment bytes) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		long written;
 		try {
-			written = (long) WRITE.invokeExact(state, fd, bytes, bytes.byteSize());
+			return (int) (long) WRITE.invokeExact(Libc.state(), fd, bytes, bytes.byteSize());
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		return (int) check(written, "write", state);
 	}
 
 	/**
@@ -318,18 +226,15 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static int send(int fd, MemorySegment bytes) throws ErrnoException {
-		MemorySegment state = Libc.state();
 		long written;
 		try {
-			written = (long) SEND.invokeExact(state, fd, bytes, bytes.byteSize(), MSG_DONTWAIT | MSG_NOSIGNAL);
+			written = (long) SEND.invokeExact(Libc.state(), fd, bytes, bytes.byteSize(), MSG_DONTWAIT | MSG_NOSIGNAL);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		if (written < 0 && Libc.errno(state) == Errno.EAGAIN.number()) {
-			return 0;
-		}
-		return (int) check(written, "send", state);
+		// -1: EAGAIN, the send buffer is full.
+		return (int) Math.max(written, 0);
 	}
 
 	/**
@@ -340,18 +245,15 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static int receive(int fd, MemorySegment into) throws ErrnoException {
-		MemorySegment state = Libc.state();
 		long read;
 		try {
-			read = (long) RECV.invokeExact(state, fd, into, into.byteSize(), MSG_DONTWAIT);
+			read = (long) RECV.invokeExact(Libc.state(), fd, into, into.byteSize(), MSG_DONTWAIT);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		if (read < 0 && Libc.errno(state) == Errno.EAGAIN.number()) {
-			return 0;
-		}
-		return (read == 0) ? -1 : (int) check(read, "recv", state);
+		// -1: EAGAIN, nothing to read now; 0: the end of stream.
+		return (read < 0) ? 0 : (read == 0) ? -1 : (int) read;
 	}
 
 	/**
@@ -361,15 +263,12 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static void shutdownReceiving(int fd) throws ErrnoException {
-		MemorySegment state = Libc.state();
-		int result;
 		try {
-			result = (int) SHUTDOWN.invokeExact(state, fd, SHUT_RD);
+			int result = (int) SHUTDOWN.invokeExact(Libc.state(), fd, SHUT_RD);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.failure(ex);
 		}
-		check(result, "shutdown", state);
 	}
 
 	/**
@@ -381,7 +280,7 @@ final class NativeSocket {
 			int result = (int) CLOSE.invokeExact(fd);
 		}
 		catch (Throwable ex) {
-			throw failedCall(ex);
+			throw Libc.unexpected(ex);
 		}
 	}
 
@@ -391,32 +290,12 @@ final class NativeSocket {
 	 */
 	static void abort(int fd) {
 		try {
-			int result = (int) SETSOCKOPT.invokeExact(Libc.state(), fd, SOL_SOCKET, SO_LINGER, LINGER_RESET,
-					(int) LINGER_RESET.byteSize());
+			setOption(fd, SOL_SOCKET, SO_LINGER, LINGER_RESET, (int) LINGER_RESET.byteSize());
 		}
-		catch (Throwable ex) {
-			throw failedCall(ex);
+		catch (ErrnoException ex) {
+			// The connection is reset or closed already: closing is all that is left.
 		}
-		// A failed setsockopt means the connection is reset or closed already: closing is all that is left.
 		close(fd);
-	}
-
-	private static int check(int result, String call, MemorySegment state) throws ErrnoException {
-		if (result < 0) {
-			throw Libc.error(call, Libc.errno(state));
-		}
-		return result;
-	}
-
-	private static long check(long result, String call, MemorySegment state) throws ErrnoException {
-		if (result < 0) {
-			throw Libc.error(call, Libc.errno(state));
-		}
-		return result;
-	}
-
-	static IllegalStateException failedCall(Throwable ex) {
-		return new IllegalStateException("A native call failed in the Java runtime", ex);
 	}
 
 }

@@ -76,7 +76,7 @@ public final class NativeTransport implements Transport {
 
 	@Override
 	public ListeningSocket listen(SocketOptions options, @Nullable InetAddress address, int port) throws IOException {
-		int family = NativeSocket.familyOf(address);
+		int family = Sockaddr.familyOf(address);
 		int fd;
 		try {
 			fd = NativeSocket.socket(family);
@@ -151,13 +151,13 @@ public final class NativeTransport implements Transport {
 		@Override
 		public Handover handOverTo(ListeningSocket successor, Duration timeout) throws IOException {
 			int group = ((NativeListeningSocket) successor).fd;
-			NativeSocket.steerGroupToSecond(group);
+			ReuseportHandover.begin(group);
 			long deadline = System.nanoTime() + timeout.toNanos();
 			for (OptionalInt requests = ListenerRequests.of(this.fd); requests.orElse(0) > 0
 					&& System.nanoTime() - deadline < 0; requests = ListenerRequests.of(this.fd)) {
 				LockSupport.parkNanos(REQUESTS_POLL_NANOS);
 			}
-			return () -> NativeSocket.stopSteeringGroup(group);
+			return () -> ReuseportHandover.end(group);
 		}
 
 		@Override

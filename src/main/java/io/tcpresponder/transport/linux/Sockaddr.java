@@ -1,0 +1,80 @@
+package io.tcpresponder.transport.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteOrder;
+
+import org.jspecify.annotations.Nullable;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The C library's socket addresses, {@code struct sockaddr_in} and {@code struct sockaddr_in6}, in native memory.
+ */
+final class Sockaddr {
+
+	private static final int SOCKADDR_IN_SIZE = 16;
+
+	private static final int SOCKADDR_IN6_SIZE = 28;
+
+	private static final ValueLayout.OfShort NETWORK_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED
+		.withOrder(ByteOrder.BIG_ENDIAN);
+
+	private Sockaddr() {
+	}
+
+	/**
+	 * A socket address of a family.
+	 * @param arena where it lives
+	 * @param family {@link NativeSocket#AF_INET} or {@link NativeSocket#AF_INET6}
+	 * @param address the address, or {@code null} for the wildcard address of the family
+	 * @param port the port
+	 * @return the address
+	 */
+	static MemorySegment of(Arena arena, int family, @Nullable InetAddress address, int port) {
+		boolean ipv4 = family == NativeSocket.AF_INET;
+		MemorySegment sockaddr = arena.allocate(ipv4 ? SOCKADDR_IN_SIZE : SOCKADDR_IN6_SIZE);
+		sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) family);
+		sockaddr.set(NETWORK_SHORT, 2, (short) port);
+		if (address != null) {
+			byte[] bytes = address.getAddress();
+			MemorySegment.copy(bytes, 0, sockaddr, ValueLayout.JAVA_BYTE, ipv4 ? 4 : 8, bytes.length);
+			if (address instanceof Inet6Address ipv6) {
+				sockaddr.set(JAVA_INT, 24, ipv6.getScopeId());
+			}
+		}
+		return sockaddr;
+	}
+
+	/**
+	 * The family a socket needs to bind to an address.
+	 * @param address the address, or {@code null} for every address
+	 * @return {@link NativeSocket#AF_INET} for an IPv4 address, else {@link NativeSocket#AF_INET6}
+	 */
+	static int familyOf(@Nullable InetAddress address) {
+		return (address instanceof Inet4Address) ? NativeSocket.AF_INET : NativeSocket.AF_INET6;
+	}
+
+	/**
+	 * Room for a socket address of either family, such as getsockname fills.
+	 * @param arena where it lives
+	 * @return the room
+	 */
+	static MemorySegment any(Arena arena) {
+		return arena.allocate(SOCKADDR_IN6_SIZE);
+	}
+
+	/**
+	 * The port of a socket address of either family.
+	 * @param sockaddr the address
+	 * @return the port
+	 */
+	static int port(MemorySegment sockaddr) {
+		return Short.toUnsignedInt(sockaddr.get(NETWORK_SHORT, 2));
+	}
+
+}
