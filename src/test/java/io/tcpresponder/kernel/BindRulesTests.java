@@ -70,7 +70,7 @@ class BindRulesTests {
 
 	private static final int CLIENTS = 3;
 
-	private static final byte[] LINE = "I sent sth to client!\n".getBytes(StandardCharsets.UTF_8);
+	private static final byte[] LINE = Clients.LINE.getBytes(StandardCharsets.UTF_8);
 
 	private final List<Closeable> opened = new ArrayList<>();
 

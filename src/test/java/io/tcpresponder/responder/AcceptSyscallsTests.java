@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.tcpresponder.support.ApplicationProcess;
+import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Tools;
 import io.tcpresponder.support.Transports;
@@ -35,7 +36,7 @@ class AcceptSyscallsTests {
 
 	private static final List<String> EXTRA_CALLS = List.of("fcntl", "getsockname", "getsockopt", "setsockopt", "ioctl");
 
-	private static final byte[] LINE = "I sent sth to client!\n".getBytes(StandardCharsets.UTF_8);
+	private static final byte[] LINE = Clients.LINE.getBytes(StandardCharsets.UTF_8);
 
 	/** A call starts a line of strace -f -o: the thread's id, the call's name, its arguments. */
 	private static final Pattern CALL = Pattern.compile("^(\\d+)\\s+(\\w+)\\(");

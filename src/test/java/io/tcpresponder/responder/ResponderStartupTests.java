@@ -72,7 +72,7 @@ class ResponderStartupTests {
 			assertThat(responder.listenerStatuses()).singleElement()
 				.satisfies((listener) -> assertThat(listener.address()).isEqualTo("127.0.0.2"))
 				.satisfies((listener) -> assertThat(listener.state()).isEqualTo(ListenerState.LISTENING));
-			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.2"), port)).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.2"), port)).isEqualTo(Clients.LINE);
 			assertThatExceptionOfType(ConnectException.class).as("not listening on 127.0.0.1")
 				.isThrownBy(() -> Clients.connect(port).close());
 		}
@@ -128,7 +128,7 @@ class ResponderStartupTests {
 		try (ConfigurableApplicationContext context = run("responder.port=0")) {
 			TcpResponder responder = context.getBean(TcpResponder.class);
 			assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
-			assertThat(Clients.fetch(responder.settings().port())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(responder.settings().port())).isEqualTo(Clients.LINE);
 		}
 	}
 
@@ -187,7 +187,7 @@ class ResponderStartupTests {
 			assertThat(atRefresh).hasValue(ResponderState.LISTENING);
 			TcpResponder responder = context.getBean(TcpResponder.class);
 			assertThat(context.getBeansOfType(TcpResponder.class)).hasSize(1);
-			assertThat(Clients.fetch(responder.settings().port())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(responder.settings().port())).isEqualTo(Clients.LINE);
 		}
 	}
 

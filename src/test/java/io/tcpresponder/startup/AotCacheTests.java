@@ -36,7 +36,7 @@ class AotCacheTests {
 		String output;
 		try (ServiceProcess service = start(List.of(ClassLoading.option(log)))) {
 			service.awaitReady();
-			assertThat(Clients.fetch(service.tcpPort())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(service.tcpPort())).isEqualTo(Clients.LINE);
 			service.stop();
 			output = service.output();
 		}
@@ -55,7 +55,7 @@ class AotCacheTests {
 	void theImagesCommandServesWithSpringAot() {
 		try (ServiceProcess service = start(List.of()).awaitReady()) {
 			Actuator actuator = service.actuator();
-			assertThat(Clients.fetch(service.tcpPort())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(service.tcpPort())).isEqualTo(Clients.LINE);
 			assertThat(Actuator.json(actuator.get("/actuator/responder")).path("state").asString())
 				.isEqualTo("LISTENING");
 			assertThat(actuator.get("/actuator/prometheus").body()).contains("responder_connections_accepted_total");
@@ -77,7 +77,7 @@ class AotCacheTests {
 			HttpResponse<String> restart = operator.post("/actuator/responder/restart", "{\"backlog\": 64}");
 			assertThat(restart.statusCode()).isEqualTo(200);
 			assertThat(Actuator.json(restart).path("backlog").asInt()).isEqualTo(64);
-			assertThat(Clients.fetch(service.tcpPort())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(service.tcpPort())).isEqualTo(Clients.LINE);
 		}
 	}
 
