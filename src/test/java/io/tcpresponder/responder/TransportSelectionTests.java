@@ -3,16 +3,13 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Locale;
 
 import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Actuator;
-import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmProcess;
+import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.linux.NativeTransport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -90,7 +87,7 @@ class TransportSelectionTests {
 	}
 
 	@Test
-	void autoTakesNioAndSaysWhyWhereNativeAccessIsNotEnabled() throws Exception {
+	void autoTakesNioAndSaysWhyWhereNativeAccessIsNotEnabled() {
 		Run run = runWithoutNativeAccess("auto");
 		assertThat(run.output()).contains("transport nio")
 			.contains("TCP responder on the nio transport: native access is not enabled")
@@ -99,8 +96,8 @@ class TransportSelectionTests {
 	}
 
 	@Test
-	void nativeFailsSayingWhyWhereNativeAccessIsNotEnabled() throws Exception {
-		Assumptions.assumeTrue(isLinux(), "the native transport runs on Linux only");
+	void nativeFailsSayingWhyWhereNativeAccessIsNotEnabled() {
+		Assumptions.assumeTrue(Transports.isLinux(), "the native transport runs on Linux only");
 		Run run = runWithoutNativeAccess("native");
 		assertThat(run.output())
 			.contains("responder.transport is native, which cannot run here: native access is not enabled")
@@ -112,17 +109,15 @@ class TransportSelectionTests {
 	 * Runs {@link ResponderProcess} on the given transport in a JVM started without native access, stops it at once,
 	 * and returns what it printed and its exit code.
 	 */
-	private Run runWithoutNativeAccess(String transport) throws Exception {
-		Path log = this.dir.resolve("output.txt");
-		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		ProcessBuilder command = new ProcessBuilder(ApplicationProcess.java(), "-Xmx128m", "-cp", classpath,
-				ResponderProcess.class.getName(), transport)
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile());
-		try (ApplicationProcess responder = ApplicationProcess.start(command, log)) {
+	private Run runWithoutNativeAccess(String transport) {
+		try (JvmProcess responder = JvmProcess.mainClass(ResponderProcess.class)
+			.jvmOptions("-Xmx128m")
+			.arguments(transport)
+			.log(this.dir.resolve("output.txt"))
+			.start()) {
 			responder.closeInput();
-			assertThat(responder.awaitExit(Duration.ofSeconds(120))).as("the responder process exits").isTrue();
-			return new Run(Files.readString(log, StandardCharsets.UTF_8), responder.exitCode());
+			int exitCode = responder.awaitExit();
+			return new Run(responder.log(), exitCode);
 		}
 	}
 
@@ -131,12 +126,8 @@ class TransportSelectionTests {
 
 	private static void assumeLinuxWhereNativeIsExpected(String transport) {
 		if (NativeTransport.NAME.equals(transport)) {
-			Assumptions.assumeTrue(isLinux(), "the native transport runs on Linux only");
+			Assumptions.assumeTrue(Transports.isLinux(), "the native transport runs on Linux only");
 		}
-	}
-
-	private static boolean isLinux() {
-		return "linux".equals(System.getProperty("os.name").toLowerCase(Locale.ROOT));
 	}
 
 }
