@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.LocalPorts;
 import io.tcpresponder.support.KernelSockets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -108,10 +109,7 @@ class ResponderStartupTests {
 
 	@Test
 	void failFastOnAWildcardBesideASpecificAddressSaysLinuxRefusesIt(CapturedOutput output) throws IOException {
-		int port;
-		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = free.getLocalPort();
-		}
+		int port = LocalPorts.free();
 		assertThatExceptionOfType(ResponderBindException.class)
 			.isThrownBy(() -> run("responder.port=" + port, "responder.bind-addresses=0.0.0.0,127.0.0.1",
 					"responder.fail-fast=true")
@@ -202,10 +200,7 @@ class ResponderStartupTests {
 
 	@Test
 	void springAotProcessingStartsNoResponder() throws IOException {
-		int port;
-		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = free.getLocalPort();
-		}
+		int port = LocalPorts.free();
 		AtomicReference<ConfigurableApplicationContext> prepared = new AtomicReference<>();
 		// As Spring AOT's build-time run does: with spring.aot.processing set, it abandons the run once the context
 		// is prepared.

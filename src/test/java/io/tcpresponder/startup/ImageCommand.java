@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.tcpresponder.support.JvmLaunch;
 import io.tcpresponder.support.JvmProcess;
+import io.tcpresponder.support.TestJvm;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -75,7 +76,7 @@ final class ImageCommand {
 	 */
 	List<String> command(List<String> jvmOptions) {
 		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElseThrow());
+		command.add(TestJvm.java());
 		command.add(CONTAINER_MEMORY);
 		command.addAll(jvmOptions);
 		for (String arg : this.entrypoint.subList(1, this.entrypoint.size())) {
