@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.tcpresponder.support.JvmLaunch;
 import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.TestJvm;
 import io.tcpresponder.support.Transports;
@@ -37,14 +38,15 @@ class ExecutableJarIT {
 		}
 		Path out = this.dir.resolve("stdout.txt");
 		Path err = this.dir.resolve("stderr.txt");
-		try (JvmProcess application = JvmProcess
+		try (JvmProcess application = JvmLaunch
 			.command(List.of(TestJvm.java(), "-jar", jar.toString(), "--server.port=0", "--responder.port=0"))
 			.log(out)
 			.errors(err)
 			.start()) {
 			String transport = Transports.isLinux() ? "native" : "nio";
 			application.awaitLog("Started TcpResponderApplication");
-			assertThat(application.log()).contains("TCP responder listening on").contains(", " + transport + " transport)");
+			assertThat(application.log()).contains("TCP responder listening on")
+				.contains(", " + transport + " transport)");
 			application.stop();
 		}
 		assertThat(read(err)).as("standard error").doesNotContain("restricted method").doesNotContain("WARNING");

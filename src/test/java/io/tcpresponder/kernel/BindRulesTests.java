@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmLaunch;
 import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Ports;
@@ -335,7 +336,7 @@ class BindRulesTests {
 		}
 		Path output = Files.createTempFile("bind-probe", ".out");
 		// Its own class path, which another user can read: the test class path may not be.
-		try (JvmProcess probe = JvmProcess.mainClass(BindProbe.class)
+		try (JvmProcess probe = JvmLaunch.mainClass(BindProbe.class)
 			.prefix(runAs)
 			.jvmOptions("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")
 			.classPath(classes.toString())

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmLaunch;
 import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Tools;
@@ -68,7 +69,7 @@ class AcceptSyscallsTests {
 		Path trace = this.dir.resolve("strace.txt");
 		List<String> strace = List.of(STRACE.toString(), "-f", "-qq", "--seccomp-bpf", "-o", trace.toString(), "-e",
 				"trace=accept,accept4,write,close," + String.join(",", EXTRA_CALLS));
-		try (JvmProcess responder = JvmProcess.mainClass(ResponderProcess.class)
+		try (JvmProcess responder = JvmLaunch.mainClass(ResponderProcess.class)
 			.prefix(strace)
 			.jvmOptions("--enable-native-access=ALL-UNNAMED", "-Xmx128m")
 			.arguments(transport)
@@ -80,7 +81,8 @@ class AcceptSyscallsTests {
 				assertThat(reception).as("connection " + i).isEqualTo(Load.Reception.WHOLE);
 			}
 			responder.closeInput();
-			assertThat(responder.awaitLog("^accepted (.*)$").group(1)).startsWith(CONNECTIONS + " completed " + CONNECTIONS);
+			assertThat(responder.awaitLog("^accepted (.*)$").group(1))
+				.startsWith(CONNECTIONS + " completed " + CONNECTIONS);
 			responder.awaitExit();
 		}
 		Map<String, Map<String, Long>> byThread = new HashMap<>();

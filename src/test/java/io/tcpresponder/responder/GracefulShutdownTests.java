@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.tcpresponder.support.EachTransport;
+import io.tcpresponder.support.JvmLaunch;
 import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
@@ -51,7 +52,7 @@ class GracefulShutdownTests {
 
 	@Test
 	void sigtermUnderLoadGivesEveryClientTheWholeLineOrNothingAndExitsWithinTheShutdownTimeout() throws Exception {
-		try (JvmProcess application = JvmProcess.application(this.directory).arguments(arguments()).start()) {
+		try (JvmProcess application = JvmLaunch.application(this.directory).arguments(arguments()).start()) {
 			int port = application.awaitResponderPort();
 			application.awaitReady();
 			// Stopping the web server and the context takes less than starting them did, on this machine, now.
@@ -72,7 +73,7 @@ class GracefulShutdownTests {
 
 	@Test
 	void sigtermWhileTheContextIsStillStartingStopsPromptlyAndGivesEveryClientTheWholeLineOrNothing() throws Exception {
-		try (JvmProcess application = JvmProcess.application(this.directory)
+		try (JvmProcess application = JvmLaunch.application(this.directory)
 			.arguments(arguments())
 			.heldInStartup()
 			.start()) {
@@ -103,7 +104,8 @@ class GracefulShutdownTests {
 	 */
 	private Stop sigtermUnderLoad(JvmProcess application, int port, Duration allowance) throws Exception {
 		Duration bound = SHUTDOWN_TIMEOUT.plus(allowance);
-		application.await("a client served the whole line", () -> Load.receive(port, LINE, 5000, 5000) == Reception.WHOLE);
+		application.await("a client served the whole line",
+				() -> Load.receive(port, LINE, 5000, 5000) == Reception.WHOLE);
 		Load.Outcomes outcomes;
 		long exitNanos;
 		String readiness;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmLaunch;
 import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.linux.NativeTransport;
@@ -110,7 +111,7 @@ class TransportSelectionTests {
 	 * and returns what it printed and its exit code.
 	 */
 	private Run runWithoutNativeAccess(String transport) {
-		try (JvmProcess responder = JvmProcess.mainClass(ResponderProcess.class)
+		try (JvmProcess responder = JvmLaunch.mainClass(ResponderProcess.class)
 			.jvmOptions("-Xmx128m")
 			.arguments(transport)
 			.log(this.dir.resolve("output.txt"))

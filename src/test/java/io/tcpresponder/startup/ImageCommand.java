@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.tcpresponder.support.JvmLaunch;
-import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.TestJvm;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -106,7 +105,7 @@ final class ImageCommand {
 	 * @return what starts it; {@link JvmLaunch#log} is still to be given
 	 */
 	JvmLaunch service(List<String> command, int tcpPort, int httpPort) {
-		return JvmProcess.command(command)
+		return JvmLaunch.command(command)
 			.directory(this.app)
 			.httpPort(httpPort)
 			.arguments("--responder.port=" + tcpPort, "--server.port=" + httpPort);

@@ -35,12 +35,18 @@ public final class JvmLaunch {
 
 	private int httpPort;
 
-	JvmLaunch(List<String> command, String mainClass) {
+	private JvmLaunch(List<String> command, String mainClass) {
 		this.command = command;
 		this.mainClass = mainClass;
 	}
 
-	static JvmLaunch application(Path directory) {
+	/**
+	 * The application as {@link ApplicationMain} runs it, on ports that the kernel picks (port 0): the responder's is
+	 * learnt from the log ({@link JvmProcess#awaitResponderPort}), the web server's from the port file that Spring Boot writes.
+	 * @param directory where the process runs and keeps its log, {@code application.log}, and its port file
+	 * @return what starts it; {@link #arguments} adds settings such as {@code --responder.message=...}
+	 */
+	public static JvmLaunch application(Path directory) {
 		JvmLaunch launch = new JvmLaunch(null, ApplicationMain.class.getName());
 		launch.directory = directory;
 		launch.log = directory.resolve("application.log");
@@ -50,6 +56,25 @@ public final class JvmLaunch {
 				"-D" + ApplicationMain.PORT_FILE + "=" + launch.portFile));
 		launch.arguments.addAll(List.of("--server.port=0", "--responder.port=0", "--spring.security.user.password=x"));
 		return launch;
+	}
+
+	/**
+	 * Another main class, in a JVM of the tests' build, with the test class path unless {@link #classPath}
+	 * gives another.
+	 * @param mainClass the class whose {@code main} runs
+	 * @return what starts it
+	 */
+	public static JvmLaunch mainClass(Class<?> mainClass) {
+		return new JvmLaunch(null, mainClass.getName());
+	}
+
+	/**
+	 * A command that the test gives whole: {@code java -jar}, the image's command.
+	 * @param command the program and its arguments
+	 * @return what starts it
+	 */
+	public static JvmLaunch command(List<String> command) {
+		return new JvmLaunch(List.copyOf(command), null);
 	}
 
 	/**
@@ -154,7 +179,8 @@ public final class JvmLaunch {
 			throw new IllegalStateException("Where the process's output goes: log(Path)");
 		}
 		if (this.command != null && (!this.jvmOptions.isEmpty() || this.classPath != null)) {
-			throw new IllegalStateException("JVM options and a class path are for a main class: a command is given whole");
+			throw new IllegalStateException(
+					"JVM options and a class path are for a main class: a command is given whole");
 		}
 		List<String> full = new ArrayList<>(this.prefix);
 		if (this.command != null) {
@@ -163,7 +189,9 @@ public final class JvmLaunch {
 		else {
 			full.add(TestJvm.java());
 			full.addAll(this.jvmOptions);
-			full.addAll(List.of("-cp", (this.classPath != null) ? this.classPath : TestJvm.classPath(), this.mainClass));
+			full.add("-cp");
+			full.add((this.classPath != null) ? this.classPath : TestJvm.classPath());
+			full.add(this.mainClass);
 		}
 		full.addAll(this.arguments);
 		ProcessBuilder builder = new ProcessBuilder(full).redirectOutput(this.log.toFile());

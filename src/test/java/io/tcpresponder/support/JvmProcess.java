@@ -63,35 +63,6 @@ public final class JvmProcess implements AutoCloseable {
 	}
 
 	/**
-	 * The application as {@link ApplicationMain} runs it, on ports that the kernel picks (port 0): the responder's is
-	 * learnt from the log ({@link #awaitResponderPort}), the web server's from the port file that Spring Boot writes.
-	 * @param directory where the process runs and keeps its log, {@code application.log}, and its port file
-	 * @return what starts it; {@link JvmLaunch#arguments} adds settings such as {@code --responder.message=...}
-	 */
-	public static JvmLaunch application(Path directory) {
-		return JvmLaunch.application(directory);
-	}
-
-	/**
-	 * Another main class, in a JVM of the tests' build, with the test class path unless {@link JvmLaunch#classPath}
-	 * gives another.
-	 * @param mainClass the class whose {@code main} runs
-	 * @return what starts it
-	 */
-	public static JvmLaunch mainClass(Class<?> mainClass) {
-		return new JvmLaunch(null, mainClass.getName());
-	}
-
-	/**
-	 * A command that the test gives whole: {@code java -jar}, the image's command.
-	 * @param command the program and its arguments
-	 * @return what starts it
-	 */
-	public static JvmLaunch command(List<String> command) {
-		return new JvmLaunch(List.copyOf(command), null);
-	}
-
-	/**
 	 * Waits until the log has a match of the regular expression, taken as {@link Pattern#MULTILINE}: {@code ^} and
 	 * {@code $} are a line's start and end.
 	 * @param regex what to find, such as {@code ^port (\d+)$}
@@ -121,7 +92,8 @@ public final class JvmProcess implements AutoCloseable {
 	 */
 	public Actuator awaitReady() {
 		if (this.portFile == null && this.httpPort == 0) {
-			throw new IllegalStateException("The process " + this.name + " has no known HTTP port: give it with httpPort");
+			throw new IllegalStateException(
+					"The process " + this.name + " has no known HTTP port: give it with httpPort");
 		}
 		await("readiness UP", () -> "UP".equals(readiness()));
 		return actuator();
@@ -133,9 +105,10 @@ public final class JvmProcess implements AutoCloseable {
 	 */
 	public String readiness() {
 		OptionalInt port = httpPort();
-		return port.isPresent()
-				? Actuator.json(new Actuator(port.getAsInt()).get("/actuator/health/readiness")).get("status").asString()
-				: null;
+		if (port.isEmpty()) {
+			return null;
+		}
+		return Actuator.json(new Actuator(port.getAsInt()).get("/actuator/health/readiness")).get("status").asString();
 	}
 
 	/**

@@ -46,7 +46,8 @@ class JvmProcessTests {
 	@Test
 	void aProcessWithoutAKnownHttpPortDoesNotWaitForReadiness() {
 		try (JvmProcess process = echo().start()) {
-			assertThatIllegalStateException().isThrownBy(process::awaitReady).withMessageContaining("no known HTTP port");
+			assertThatIllegalStateException().isThrownBy(process::awaitReady)
+				.withMessageContaining("no known HTTP port");
 		}
 	}
 
@@ -74,7 +75,7 @@ class JvmProcessTests {
 	}
 
 	private JvmLaunch echo() {
-		return JvmProcess.mainClass(Echo.class).jvmOptions("-Xmx32m", "-XX:TieredStopAtLevel=1")
+		return JvmLaunch.mainClass(Echo.class).jvmOptions("-Xmx32m", "-XX:TieredStopAtLevel=1")
 			.arguments("4242")
 			.log(this.dir.resolve("echo.log"));
 	}
