@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
@@ -13,12 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.tcpresponder.support.ApplicationProcess;
+import io.tcpresponder.support.JvmLaunch;
+import io.tcpresponder.support.JvmProcess;
+import io.tcpresponder.support.TestJvm;
+import io.tcpresponder.support.Transports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged executable jar as {@code java -jar} runs it (after {@code package}, by maven-failsafe-plugin): its
@@ -37,19 +38,16 @@ class ExecutableJarIT {
 		}
 		Path out = this.dir.resolve("stdout.txt");
 		Path err = this.dir.resolve("stderr.txt");
-		ProcessBuilder command = new ProcessBuilder(ApplicationProcess.java(), "-jar", jar.toString(), "--server.port=0",
-				"--responder.port=0")
-			.redirectOutput(out.toFile())
-			.redirectError(err.toFile());
-		try (ApplicationProcess application = ApplicationProcess.start(command, out)) {
-			String transport = "linux".equals(System.getProperty("os.name").toLowerCase(Locale.ROOT)) ? "native" : "nio";
-			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-				assertThat(application.isAlive()).as(() -> read(out) + read(err)).isTrue();
-				assertThat(read(out)).contains("Started TcpResponderApplication");
-			});
-			assertThat(read(out)).contains("TCP responder listening on").contains(", " + transport + " transport)");
-			application.sigterm();
-			assertThat(application.awaitExit(Duration.ofSeconds(60))).isTrue();
+		try (JvmProcess application = JvmLaunch
+			.command(List.of(TestJvm.java(), "-jar", jar.toString(), "--server.port=0", "--responder.port=0"))
+			.log(out)
+			.errors(err)
+			.start()) {
+			String transport = Transports.isLinux() ? "native" : "nio";
+			application.awaitLog("Started TcpResponderApplication");
+			assertThat(application.log()).contains("TCP responder listening on")
+				.contains(", " + transport + " transport)");
+			application.stop();
 		}
 		assertThat(read(err)).as("standard error").doesNotContain("restricted method").doesNotContain("WARNING");
 	}

@@ -23,10 +23,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmLaunch;
+import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Ports;
 import io.tcpresponder.support.Tools;
@@ -75,7 +76,7 @@ class BindRulesTests {
 
 	private static final int CLIENTS = 3;
 
-	private static final byte[] LINE = "I sent sth to client!\n".getBytes(StandardCharsets.UTF_8);
+	private static final byte[] LINE = Clients.LINE.getBytes(StandardCharsets.UTF_8);
 
 	private final List<Closeable> opened = new ArrayList<>();
 
@@ -371,7 +372,7 @@ class BindRulesTests {
 	}
 
 	private Outcome bindInAnotherProcess(Path classes, List<String> runAs, String address, int port, Reuse reuse)
-			throws IOException, InterruptedException {
+			throws IOException {
 		Path classFile = classes.resolve(BindProbe.class.getName().replace('.', '/') + ".class");
 		if (!Files.exists(classFile)) {
 			Files.createDirectories(classFile.getParent());
@@ -384,17 +385,17 @@ class BindRulesTests {
 			}
 		}
 		Path output = Files.createTempFile("bind-probe", ".out");
-		try {
-			List<String> command = new ArrayList<>(runAs);
-			command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:TieredStopAtLevel=1",
-					"-XX:-UsePerfData", "-cp", classes.toString(), BindProbe.class.getName(), address,
-					String.valueOf(port), String.valueOf(reuse.address), String.valueOf(reuse.port)));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(output.toFile())
-				.start();
-			assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the probe ended").isTrue();
-			List<String> lines = Files.readAllLines(output);
-			assertThat(process.exitValue()).as("the probe's exit status, output: %s", lines).isZero();
+		// Its own class path, which another user can read: the test class path may not be.
+		try (JvmProcess probe = JvmLaunch.mainClass(BindProbe.class)
+			.prefix(runAs)
+			.jvmOptions("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")
+			.classPath(classes.toString())
+			.arguments(address, String.valueOf(port), String.valueOf(reuse.address), String.valueOf(reuse.port))
+			.log(output)
+			.start()) {
+			int exitCode = probe.awaitExit();
+			List<String> lines = probe.log().lines().toList();
+			assertThat(exitCode).as("the probe's exit status, output: %s", lines).isZero();
 			assertThat(lines).as("the probe's output").isNotEmpty();
 			return Outcome.of(lines.getLast());
 		}

@@ -62,7 +62,7 @@ class PrometheusScrapeIntegrationTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(query(prometheus, "up{job=\"tcp-responder\"}")).isEqualTo("1"));
 		KernelSockets.TimeWaitWatch timeWait = KernelSockets.watchTimeWait();
 		for (int i = 0; i < 37; i++) {
-			assertThat(Clients.fetch(port)).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(port)).isEqualTo(Clients.LINE);
 		}
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(query(prometheus, "responder_connections_accepted_total")).isEqualTo("37"));

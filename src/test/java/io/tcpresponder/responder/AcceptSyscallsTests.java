@@ -1,19 +1,17 @@
 package io.tcpresponder.responder;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.tcpresponder.support.ApplicationProcess;
+import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmLaunch;
+import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Tools;
 import io.tcpresponder.support.Transports;
@@ -35,7 +33,7 @@ class AcceptSyscallsTests {
 
 	private static final List<String> EXTRA_CALLS = List.of("fcntl", "getsockname", "getsockopt", "setsockopt", "ioctl");
 
-	private static final byte[] LINE = "I sent sth to client!\n".getBytes(StandardCharsets.UTF_8);
+	private static final byte[] LINE = Clients.LINE.getBytes(StandardCharsets.UTF_8);
 
 	/** A call starts a line of strace -f -o: the thread's id, the call's name, its arguments. */
 	private static final Pattern CALL = Pattern.compile("^(\\d+)\\s+(\\w+)\\(");
@@ -69,23 +67,23 @@ class AcceptSyscallsTests {
 	private Map<String, Long> acceptThreadCalls(String transport) throws Exception {
 		Tools.assumeInstalled(STRACE, "strace");
 		Path trace = this.dir.resolve("strace.txt");
-		Path errors = this.dir.resolve("stderr.txt");
-		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		ProcessBuilder command = new ProcessBuilder(STRACE.toString(), "-f", "-qq", "--seccomp-bpf", "-o",
-				trace.toString(), "-e", "trace=accept,accept4,write,close," + String.join(",", EXTRA_CALLS),
-				ApplicationProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-cp", classpath,
-				ResponderProcess.class.getName(), transport)
-			.redirectError(errors.toFile());
-		try (ApplicationProcess responder = ApplicationProcess.start(command, errors)) {
-			BufferedReader out = new BufferedReader(new InputStreamReader(responder.output(), StandardCharsets.UTF_8));
-			int port = Integer.parseInt(readValue(out, "port", errors));
+		List<String> strace = List.of(STRACE.toString(), "-f", "-qq", "--seccomp-bpf", "-o", trace.toString(), "-e",
+				"trace=accept,accept4,write,close," + String.join(",", EXTRA_CALLS));
+		try (JvmProcess responder = JvmLaunch.mainClass(ResponderProcess.class)
+			.prefix(strace)
+			.jvmOptions("--enable-native-access=ALL-UNNAMED", "-Xmx128m")
+			.arguments(transport)
+			.log(this.dir.resolve("output.txt"))
+			.start()) {
+			int port = Integer.parseInt(responder.awaitLog("^port (\\d+)$").group(1));
 			for (int i = 0; i < CONNECTIONS; i++) {
 				Load.Reception reception = Load.receive(port, LINE, 10_000, 10_000);
 				assertThat(reception).as("connection " + i).isEqualTo(Load.Reception.WHOLE);
 			}
 			responder.closeInput();
-			assertThat(readValue(out, "accepted", errors)).startsWith(CONNECTIONS + " completed " + CONNECTIONS);
-			assertThat(responder.awaitExit(Duration.ofSeconds(60))).as("the responder process exits").isTrue();
+			assertThat(responder.awaitLog("^accepted (.*)$").group(1))
+				.startsWith(CONNECTIONS + " completed " + CONNECTIONS);
+			responder.awaitExit();
 		}
 		Map<String, Map<String, Long>> byThread = new HashMap<>();
 		try (var lines = Files.lines(trace)) {
@@ -107,20 +105,6 @@ class AcceptSyscallsTests {
 
 	private static long accepts(Map<String, Long> calls) {
 		return calls.getOrDefault("accept", 0L) + calls.getOrDefault("accept4", 0L);
-	}
-
-	/**
-	 * Reads the process's output up to the line that starts with the given word, and returns the rest of that line.
-	 */
-	private String readValue(BufferedReader out, String word, Path errors) throws IOException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-		for (String line; (line = out.readLine()) != null && System.nanoTime() < deadline;) {
-			if (line.startsWith(word + " ")) {
-				return line.substring(word.length() + 1);
-			}
-		}
-		throw new IllegalStateException("The responder process did not print '" + word + "'; its errors:\n"
-				+ Files.readString(errors));
 	}
 
 }

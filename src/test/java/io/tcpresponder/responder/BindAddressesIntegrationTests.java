@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -32,8 +33,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "responder.port=0", "responder.bind-addresses=127.0.0.1,127.0.0.3" })
 class BindAddressesIntegrationTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final String CONFIGURED = "{\"bindAddresses\": [\"127.0.0.1\", \"127.0.0.3\"]}";
 

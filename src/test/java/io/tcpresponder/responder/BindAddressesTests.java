@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -36,8 +37,6 @@ import static org.awaitility.Awaitility.await;
  */
 @EachTransport
 class BindAddressesTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final InetAddress FIRST = InetAddress.ofLiteral("127.0.0.1");
 

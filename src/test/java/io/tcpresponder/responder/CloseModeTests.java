@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,8 +20,6 @@ import static org.awaitility.Awaitility.await;
  */
 @EachTransport
 class CloseModeTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -1,10 +1,10 @@
 package io.tcpresponder.responder;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
 
+import io.tcpresponder.support.LocalPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +28,8 @@ class EarlyResponderStartTests {
 	}
 
 	@Test
-	void springAotsBuildTimeRunStartsNoResponder() throws IOException {
-		int port = freePort();
+	void springAotsBuildTimeRunStartsNoResponder() {
+		int port = LocalPorts.free();
 		GenericApplicationContext context = new GenericApplicationContext();
 		context.getEnvironment()
 			.getPropertySources()
@@ -39,12 +39,6 @@ class EarlyResponderStartTests {
 			.onApplicationEvent(new ApplicationPreparedEvent(new SpringApplication(), new String[0], context));
 		assertThat(context.getBeanFactory().containsSingleton(EarlyResponderStart.BEAN_NAME)).isFalse();
 		assertThatNoException().isThrownBy(() -> new ServerSocket(port, 1, InetAddress.getByName("::")).close());
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("::"))) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

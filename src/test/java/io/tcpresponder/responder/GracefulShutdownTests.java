@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.EachTransport;
+import io.tcpresponder.support.JvmLaunch;
+import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.Load.Reception;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Transports;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The application as a process of its own, on each transport, stopped by SIGTERM as Kubernetes and systemd stop it,
@@ -52,7 +52,7 @@ class GracefulShutdownTests {
 
 	@Test
 	void sigtermUnderLoadGivesEveryClientTheWholeLineOrNothingAndExitsWithinTheShutdownTimeout() throws Exception {
-		try (ApplicationProcess application = ApplicationProcess.launch(this.directory, arguments())) {
+		try (JvmProcess application = JvmLaunch.application(this.directory).arguments(arguments()).start()) {
 			int port = application.awaitResponderPort();
 			application.awaitReady();
 			// Stopping the web server and the context takes less than starting them did, on this machine, now.
@@ -73,7 +73,10 @@ class GracefulShutdownTests {
 
 	@Test
 	void sigtermWhileTheContextIsStillStartingStopsPromptlyAndGivesEveryClientTheWholeLineOrNothing() throws Exception {
-		try (ApplicationProcess application = ApplicationProcess.launchHeldInStartup(this.directory, arguments())) {
+		try (JvmProcess application = JvmLaunch.application(this.directory)
+			.arguments(arguments())
+			.heldInStartup()
+			.start()) {
 			int port = application.awaitResponderPort();
 			// Stopping the responder takes less than the JVM took to start up to it, on this machine, now.
 			Duration allowance = application.sinceLaunch();
@@ -99,14 +102,16 @@ class GracefulShutdownTests {
 	 * Sends SIGTERM while clients keep connecting, and checks the exit: within the shutdown timeout and the given
 	 * allowance, with SIGTERM's exit code, no client given part of the line.
 	 */
-	private Stop sigtermUnderLoad(ApplicationProcess application, int port, Duration allowance) throws Exception {
+	private Stop sigtermUnderLoad(JvmProcess application, int port, Duration allowance) throws Exception {
 		Duration bound = SHUTDOWN_TIMEOUT.plus(allowance);
-		await().atMost(Duration.ofSeconds(60)).until(() -> Load.receive(port, LINE, 5000, 5000) == Reception.WHOLE);
+		application.await("a client served the whole line",
+				() -> Load.receive(port, LINE, 5000, 5000) == Reception.WHOLE);
 		Load.Outcomes outcomes;
 		long exitNanos;
 		String readiness;
 		try (Load load = Load.start(port, MESSAGE, CLIENTS, 5000)) {
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.attempts() >= CONNECTIONS_BEFORE_SIGNAL);
+			application.await(CONNECTIONS_BEFORE_SIGNAL + " connections under load",
+					() -> load.attempts() >= CONNECTIONS_BEFORE_SIGNAL);
 			readiness = application.readiness();
 			long sigterm = System.nanoTime();
 			application.sigterm();

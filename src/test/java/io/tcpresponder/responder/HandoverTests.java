@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -24,8 +25,6 @@ import static org.awaitility.Awaitility.await;
  */
 @EachTransport
 class HandoverTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final int CLIENTS = 64;
 

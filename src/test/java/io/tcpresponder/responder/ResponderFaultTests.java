@@ -15,6 +15,7 @@ import io.tcpresponder.support.ProcessResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,8 +26,6 @@ import static org.awaitility.Awaitility.await;
  */
 @EachTransport
 class ResponderFaultTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 

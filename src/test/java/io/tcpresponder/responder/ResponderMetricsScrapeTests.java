@@ -45,7 +45,7 @@ class ResponderMetricsScrapeTests {
 		int port = actuator.responder().get("port").asInt();
 		List<Counts> scrapes = new ArrayList<>();
 		actuator.get("/actuator/prometheus");
-		try (Load load = Load.start(port, "I sent sth to client!\n", 2, Clients.TIMEOUT_MILLIS)) {
+		try (Load load = Load.start(port, Clients.LINE, 2, Clients.TIMEOUT_MILLIS)) {
 			await().atMost(Duration.ofSeconds(60)).until(() -> load.attempts() > 0);
 			long connectionsBefore = load.attempts();
 			long end = System.nanoTime() + SCRAPING.toNanos();

@@ -58,7 +58,7 @@ class ResponderPortInUseIntegrationTests {
 		holder.close();
 		assertThat(actuator.post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(200);
 		assertThat(actuator.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-		assertThat(Clients.fetch(holder.getLocalPort())).isEqualTo("I sent sth to client!\n");
+		assertThat(Clients.fetch(holder.getLocalPort())).isEqualTo(Clients.LINE);
 		JsonNode restarts = actuator.responder().get("restarts");
 		assertThat(restarts.get("failed").asLong()).isEqualTo(1);
 		assertThat(restarts.get("succeeded").asLong()).isEqualTo(1);

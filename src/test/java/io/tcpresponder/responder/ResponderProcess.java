@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.time.Duration;
 
+import io.tcpresponder.support.Clients;
 import io.tcpresponder.transport.SocketOptions;
 import io.tcpresponder.transport.Transport;
 
@@ -21,7 +22,7 @@ final class ResponderProcess {
 	public static void main(String[] args) throws IOException {
 		Transport transport = TransportChoice.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)).load();
 		TcpResponder responder = new TcpResponder(transport, Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(1024)),
-				"I sent sth to client!\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(10), Duration.ofSeconds(5));
+				Clients.LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(10), Duration.ofSeconds(5));
 		responder.start();
 		System.out.println("transport " + transport.name());
 		System.out.println("port " + responder.settings().port());

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,8 +27,6 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("soak")
 class ResponderSoakTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final int CLIENTS = 16;
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.LocalPorts;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Transports;
 import org.junit.jupiter.api.Assumptions;
@@ -74,7 +75,7 @@ class ResponderStartupTests {
 			assertThat(responder.listenerStatuses()).singleElement()
 				.satisfies((listener) -> assertThat(listener.address()).isEqualTo("127.0.0.2"))
 				.satisfies((listener) -> assertThat(listener.state()).isEqualTo(ListenerState.LISTENING));
-			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.2"), port)).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.2"), port)).isEqualTo(Clients.LINE);
 			assertThatExceptionOfType(ConnectException.class).as("not listening on 127.0.0.1")
 				.isThrownBy(() -> Clients.connect(port).close());
 		}
@@ -110,10 +111,7 @@ class ResponderStartupTests {
 
 	@Test
 	void failFastOnAWildcardBesideASpecificAddressSaysLinuxRefusesIt(CapturedOutput output) throws IOException {
-		int port;
-		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = free.getLocalPort();
-		}
+		int port = LocalPorts.free();
 		assertThatExceptionOfType(ResponderBindException.class)
 			.isThrownBy(() -> run("responder.port=" + port, "responder.bind-addresses=0.0.0.0,127.0.0.1",
 					"responder.fail-fast=true")
@@ -146,7 +144,7 @@ class ResponderStartupTests {
 			assertThat(responder.settings().options().ipv6Only()).isTrue();
 			assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
 			assertThat(Clients.fetch(InetAddress.ofLiteral("127.0.0.1"), responder.settings().port()))
-				.isEqualTo("I sent sth to client!\n");
+				.isEqualTo(Clients.LINE);
 		}
 	}
 
@@ -155,7 +153,7 @@ class ResponderStartupTests {
 		try (ConfigurableApplicationContext context = run("responder.port=0")) {
 			TcpResponder responder = context.getBean(TcpResponder.class);
 			assertThat(responder.status().state()).isEqualTo(ResponderState.LISTENING);
-			assertThat(Clients.fetch(responder.settings().port())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(responder.settings().port())).isEqualTo(Clients.LINE);
 		}
 	}
 
@@ -214,7 +212,7 @@ class ResponderStartupTests {
 			assertThat(atRefresh).hasValue(ResponderState.LISTENING);
 			TcpResponder responder = context.getBean(TcpResponder.class);
 			assertThat(context.getBeansOfType(TcpResponder.class)).hasSize(1);
-			assertThat(Clients.fetch(responder.settings().port())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(responder.settings().port())).isEqualTo(Clients.LINE);
 		}
 	}
 
@@ -229,10 +227,7 @@ class ResponderStartupTests {
 
 	@Test
 	void springAotProcessingStartsNoResponder() throws IOException {
-		int port;
-		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = free.getLocalPort();
-		}
+		int port = LocalPorts.free();
 		AtomicReference<ConfigurableApplicationContext> prepared = new AtomicReference<>();
 		// As Spring AOT's build-time run does: with spring.aot.processing set, it abandons the run once the context
 		// is prepared.

@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,8 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "responder.port=0")
 class RestartBadInputIntegrationTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final List<String> SETTINGS = List.of("state", "address", "port", "reuseAddress", "reusePort",
 			"ipv6Only", "backlog", "since", "listeners", "restarts");

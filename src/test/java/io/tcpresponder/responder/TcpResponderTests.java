@@ -22,6 +22,7 @@ import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -32,8 +33,6 @@ import static org.awaitility.Awaitility.await;
  */
 @EachTransport
 class TcpResponderTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 

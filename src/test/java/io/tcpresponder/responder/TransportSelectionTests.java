@@ -3,18 +3,14 @@ package io.tcpresponder.responder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 import io.tcpresponder.TcpResponderApplication;
 import io.tcpresponder.support.Actuator;
-import io.tcpresponder.support.ApplicationProcess;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmLaunch;
+import io.tcpresponder.support.JvmProcess;
+import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.linux.NativeTransport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -32,6 +28,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
@@ -41,8 +38,6 @@ import static org.assertj.core.api.Assertions.assertThatException;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TransportSelectionTests {
-
-	private static final String LINE = "I sent sth to client!\n";
 
 	@TempDir
 	Path dir;
@@ -93,7 +88,7 @@ class TransportSelectionTests {
 	}
 
 	@Test
-	void autoTakesNioAndSaysWhyWhereNativeAccessIsNotEnabled() throws Exception {
+	void autoTakesNioAndSaysWhyWhereNativeAccessIsNotEnabled() {
 		Run run = runWithoutNativeAccess("auto");
 		assertThat(run.output()).contains("transport nio")
 			.contains("TCP responder on the nio transport: native access is not enabled")
@@ -102,8 +97,8 @@ class TransportSelectionTests {
 	}
 
 	@Test
-	void nativeFailsSayingWhyWhereNativeAccessIsNotEnabled() throws Exception {
-		Assumptions.assumeTrue(isLinux(), "the native transport runs on Linux only");
+	void nativeFailsSayingWhyWhereNativeAccessIsNotEnabled() {
+		Assumptions.assumeTrue(Transports.isLinux(), "the native transport runs on Linux only");
 		Run run = runWithoutNativeAccess("native");
 		assertThat(run.output())
 			.contains("responder.transport is native, which cannot run here: native access is not enabled")
@@ -116,7 +111,7 @@ class TransportSelectionTests {
 	 * naming the property and saying that auto chose nio.
 	 */
 	@Test
-	void ipv6OnlyStopsTheStartWhereAutoFallsBackToNio() throws Exception {
+	void ipv6OnlyStopsTheStartWhereAutoFallsBackToNio() {
 		Run run = runWithoutNativeAccess(TcpResponderApplication.class, "--spring.main.web-application-type=none",
 				"--responder.port=0", "--responder.transport=auto", "--responder.ipv6-only=true");
 		assertThat(run.output()).contains("APPLICATION FAILED TO START", "responder.ipv6-only",
@@ -128,7 +123,7 @@ class TransportSelectionTests {
 	 * Runs {@link ResponderProcess} on the given transport in a JVM started without native access, stops it at once,
 	 * and returns what it printed and its exit code.
 	 */
-	private Run runWithoutNativeAccess(String transport) throws Exception {
+	private Run runWithoutNativeAccess(String transport) {
 		return runWithoutNativeAccess(ResponderProcess.class, transport);
 	}
 
@@ -136,17 +131,15 @@ class TransportSelectionTests {
 	 * Runs a main class in a JVM started without native access, closes its standard input at once, and returns what
 	 * it printed and its exit code.
 	 */
-	private Run runWithoutNativeAccess(Class<?> main, String... args) throws Exception {
-		Path log = this.dir.resolve("output.txt");
-		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		List<String> arguments = new ArrayList<>(
-				List.of(ApplicationProcess.java(), "-Xmx128m", "-cp", classpath, main.getName()));
-		arguments.addAll(List.of(args));
-		ProcessBuilder command = new ProcessBuilder(arguments).redirectErrorStream(true).redirectOutput(log.toFile());
-		try (ApplicationProcess responder = ApplicationProcess.start(command, log)) {
+	private Run runWithoutNativeAccess(Class<?> main, String... arguments) {
+		try (JvmProcess responder = JvmLaunch.mainClass(main)
+			.jvmOptions("-Xmx128m")
+			.arguments(arguments)
+			.log(this.dir.resolve("output.txt"))
+			.start()) {
 			responder.closeInput();
-			assertThat(responder.awaitExit(Duration.ofSeconds(120))).as("the responder process exits").isTrue();
-			return new Run(Files.readString(log, StandardCharsets.UTF_8), responder.exitCode());
+			int exitCode = responder.awaitExit();
+			return new Run(responder.log(), exitCode);
 		}
 	}
 
@@ -155,12 +148,8 @@ class TransportSelectionTests {
 
 	private static void assumeLinuxWhereNativeIsExpected(String transport) {
 		if (NativeTransport.NAME.equals(transport)) {
-			Assumptions.assumeTrue(isLinux(), "the native transport runs on Linux only");
+			Assumptions.assumeTrue(Transports.isLinux(), "the native transport runs on Linux only");
 		}
-	}
-
-	private static boolean isLinux() {
-		return "linux".equals(System.getProperty("os.name").toLowerCase(Locale.ROOT));
 	}
 
 }

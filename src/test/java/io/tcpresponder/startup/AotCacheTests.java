@@ -6,6 +6,8 @@ import java.util.List;
 
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmProcess;
+import io.tcpresponder.support.LocalPorts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,8 @@ class AotCacheTests {
 	@TempDir
 	Path logs;
 
+	private final int tcpPort = LocalPorts.free();
+
 	@BeforeAll
 	static void imageTree() {
 		image = ImageCommand.of(ImageCommand.AOT);
@@ -34,11 +38,11 @@ class AotCacheTests {
 	void theImagesCommandTakesTheServicesClassesFromTheCache() {
 		Path log = this.logs.resolve("class-load.log");
 		String output;
-		try (ServiceProcess service = start(List.of(ClassLoading.option(log)))) {
+		try (JvmProcess service = start(List.of(ClassLoading.option(log)))) {
 			service.awaitReady();
-			assertThat(Clients.fetch(service.tcpPort())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(this.tcpPort)).isEqualTo(Clients.LINE);
 			service.stop();
-			output = service.output();
+			output = service.log();
 		}
 		assertThat(output).doesNotContain("[warning][aot", "[error][aot");
 		ClassLoading loading = ClassLoading.read(log);
@@ -53,37 +57,38 @@ class AotCacheTests {
 
 	@Test
 	void theImagesCommandServesWithSpringAot() {
-		try (ServiceProcess service = start(List.of()).awaitReady()) {
-			Actuator actuator = service.actuator();
-			assertThat(Clients.fetch(service.tcpPort())).isEqualTo("I sent sth to client!\n");
+		try (JvmProcess service = start(List.of())) {
+			Actuator actuator = service.awaitReady();
+			assertThat(Clients.fetch(this.tcpPort)).isEqualTo(Clients.LINE);
 			assertThat(Actuator.json(actuator.get("/actuator/responder")).path("state").asString())
 				.isEqualTo("LISTENING");
 			assertThat(actuator.get("/actuator/prometheus").body()).contains("responder_connections_accepted_total");
 			assertThat(actuator.post("/actuator/responder/restart", "").statusCode()).isEqualTo(401);
-			assertThat(service.output()).containsOnlyOnce("TCP responder listening")
+			assertThat(service.log()).containsOnlyOnce("TCP responder listening")
 				.contains("Starting AOT-processed TcpResponderApplication");
 		}
 	}
 
 	@Test
 	void operatorSettingsApplyWithSpringAot() {
-		try (ServiceProcess service = start(List.of(), "--spring.security.user.name=operator",
-				"--spring.security.user.password=secret", "--responder.security.anonymous-reads=false")
-			.awaitReady()) {
-			Actuator anonymous = service.actuator();
+		try (JvmProcess service = start(List.of(), "--spring.security.user.name=operator",
+				"--spring.security.user.password=secret", "--responder.security.anonymous-reads=false")) {
+			Actuator anonymous = service.awaitReady();
 			Actuator operator = anonymous.withBasicAuth("operator", "secret");
 			assertThat(anonymous.get("/actuator/responder").statusCode()).isEqualTo(401);
 			assertThat(operator.get("/actuator/responder").statusCode()).isEqualTo(200);
 			HttpResponse<String> restart = operator.post("/actuator/responder/restart", "{\"backlog\": 64}");
 			assertThat(restart.statusCode()).isEqualTo(200);
 			assertThat(Actuator.json(restart).path("backlog").asInt()).isEqualTo(64);
-			assertThat(Clients.fetch(service.tcpPort())).isEqualTo("I sent sth to client!\n");
+			assertThat(Clients.fetch(this.tcpPort)).isEqualTo(Clients.LINE);
 		}
 	}
 
-	private ServiceProcess start(List<String> jvmOptions, String... settings) {
-		return ServiceProcess.start(image.command(jvmOptions), image.workingDirectory(),
-				this.logs.resolve("service.log"), settings);
+	private JvmProcess start(List<String> jvmOptions, String... settings) {
+		return image.service(image.command(jvmOptions), this.tcpPort, LocalPorts.free())
+			.arguments(settings)
+			.log(this.logs.resolve("service.log"))
+			.start();
 	}
 
 }

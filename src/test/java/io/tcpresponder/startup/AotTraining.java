@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmProcess;
+import io.tcpresponder.support.LocalPorts;
 
 /**
  * The training run behind the image's AOT cache ({@code mvn -Paot package}): runs the image's own command on its
@@ -39,9 +41,11 @@ public final class AotTraining {
 		ImageCommand image = ImageCommand.of(aot);
 		Path cache = image.cache();
 		Files.deleteIfExists(cache);
-		try (ServiceProcess service = ServiceProcess.start(image.trainingCommand(), image.workingDirectory(),
-				aot.resolve("training.log"))) {
-			exercise(service.awaitReady());
+		int tcpPort = LocalPorts.free();
+		try (JvmProcess service = image.service(image.trainingCommand(), tcpPort, LocalPorts.free())
+			.log(aot.resolve("training.log"))
+			.start()) {
+			exercise(service.awaitReady(), tcpPort);
 			service.stop();
 		}
 		if (!Files.exists(cache)) {
@@ -55,15 +59,14 @@ public final class AotTraining {
 	/**
 	 * What Kubernetes, Prometheus, operators and clients do to a new pod, a few times over.
 	 */
-	private static void exercise(ServiceProcess service) {
-		Actuator actuator = service.actuator();
+	private static void exercise(Actuator actuator, int tcpPort) {
 		for (int round = 0; round < 20; round++) {
 			for (String path : READS) {
 				require(actuator.get(path).statusCode() == 200, "GET " + path);
 			}
 			require(actuator.post("/actuator/responder/restart", "").statusCode() == 401, "anonymous restart refused");
 			for (int connection = 0; connection < 50; connection++) {
-				require(Clients.fetch(service.tcpPort()).endsWith("\n"), "a TCP client gets the line");
+				require(Clients.fetch(tcpPort).endsWith("\n"), "a TCP client gets the line");
 			}
 		}
 	}
@@ -73,10 +76,13 @@ public final class AotTraining {
 	 */
 	private static ClassLoading check(ImageCommand image, Path aot) {
 		Path log = aot.resolve("check-class-load.log");
-		try (ServiceProcess service = ServiceProcess.start(image.command(List.of(ClassLoading.option(log))),
-				image.workingDirectory(), aot.resolve("check.log"))) {
-			service.awaitReady().stop();
-			String refused = service.output()
+		try (JvmProcess service = image.service(image.command(List.of(ClassLoading.option(log))), LocalPorts.free(),
+				LocalPorts.free())
+			.log(aot.resolve("check.log"))
+			.start()) {
+			service.awaitReady();
+			service.stop();
+			String refused = service.log()
 				.lines()
 				.filter((line) -> line.contains("[warning][aot") || line.contains("[error][aot"))
 				.collect(Collectors.joining("\n"));

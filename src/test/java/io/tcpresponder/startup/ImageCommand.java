@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.tcpresponder.support.JvmLaunch;
+import io.tcpresponder.support.TestJvm;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,14 +57,6 @@ final class ImageCommand {
 	}
 
 	/**
-	 * The image's working directory on this machine.
-	 * @return the local {@code /app}
-	 */
-	Path workingDirectory() {
-		return this.app;
-	}
-
-	/**
 	 * Where the image's AOT cache is on this machine.
 	 * @return the local path of {@code -XX:AOTCache}
 	 */
@@ -81,7 +75,7 @@ final class ImageCommand {
 	 */
 	List<String> command(List<String> jvmOptions) {
 		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElseThrow());
+		command.add(TestJvm.java());
 		command.add(CONTAINER_MEMORY);
 		command.addAll(jvmOptions);
 		for (String arg : this.entrypoint.subList(1, this.entrypoint.size())) {
@@ -99,6 +93,22 @@ final class ImageCommand {
 		List<String> command = command(List.of());
 		command.replaceAll((arg) -> arg.startsWith(CACHE_FLAG) ? "-XX:AOTCacheOutput=" + cache() : arg);
 		return command;
+	}
+
+	/**
+	 * One of the image's commands ({@link #command}, {@link #trainingCommand}) as the service, run in the image's
+	 * working directory on the given ports: free ones, as a container's are, since the image's {@code main} writes no
+	 * port file that port 0 would need. Its readiness group holds the responder's health: ready, it serves the line.
+	 * @param command the command
+	 * @param tcpPort the responder's port
+	 * @param httpPort the web server's port
+	 * @return what starts it; {@link JvmLaunch#log} is still to be given
+	 */
+	JvmLaunch service(List<String> command, int tcpPort, int httpPort) {
+		return JvmLaunch.command(command)
+			.directory(this.app)
+			.httpPort(httpPort)
+			.arguments("--responder.port=" + tcpPort, "--server.port=" + httpPort);
 	}
 
 	private String local(String text) {

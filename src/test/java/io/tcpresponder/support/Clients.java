@@ -16,6 +16,12 @@ import java.util.List;
  */
 public final class Clients {
 
+	/**
+	 * The line the responder sends unless told otherwise: written here, not read from the application's settings, so
+	 * that a changed default fails the tests that expect it.
+	 */
+	public static final String LINE = "I sent sth to client!\n";
+
 	public static final int TIMEOUT_MILLIS = 10_000;
 
 	private Clients() {
