@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Counts one port's sockets in the kernel's socket tables ({@code /proc/net/tcp} and {@code /proc/net/tcp6}).
@@ -57,6 +58,36 @@ final class SocketTableReader {
 	}
 
 	void count(InputStream in, int port, Tally tally) throws IOException {
+		read(in, (buf, from, to) -> parseLine(buf, from, to, port, tally));
+	}
+
+	/**
+	 * Hands each socket of a table whose local port is the given port to the visitor, with the fields a bind's
+	 * verdict needs. A table that does not exist (IPv6 turned off) has none.
+	 * @param table the table, {@code /proc/net/tcp} or {@code /proc/net/tcp6}
+	 * @param port the local port
+	 * @param visitor told each socket; the {@link Socket} is reused for the next line
+	 * @throws IOException if the table cannot be read
+	 */
+	void forEach(Path table, int port, Consumer<Socket> visitor) throws IOException {
+		InputStream in;
+		try {
+			in = Files.newInputStream(table);
+		}
+		catch (NoSuchFileException ex) {
+			return;
+		}
+		Socket socket = new Socket(table.getFileName().toString().endsWith("6"));
+		try (in) {
+			read(in, (buf, from, to) -> {
+				if (socket.parse(buf, from, to, port)) {
+					visitor.accept(socket);
+				}
+			});
+		}
+	}
+
+	private void read(InputStream in, LineHandler handler) throws IOException {
 		byte[] buf = this.buffer;
 		int filled = 0;
 		boolean header = true;
@@ -64,7 +95,7 @@ final class SocketTableReader {
 			int read = in.read(buf, filled, buf.length - filled);
 			if (read < 0) {
 				if (filled > 0 && !header) {
-					parseLine(buf, 0, filled, port, tally);
+					handler.line(buf, 0, filled);
 				}
 				return;
 			}
@@ -76,7 +107,7 @@ final class SocketTableReader {
 						header = false;
 					}
 					else {
-						parseLine(buf, lineStart, i, port, tally);
+						handler.line(buf, lineStart, i);
 					}
 					lineStart = i + 1;
 				}
@@ -184,6 +215,131 @@ final class SocketTableReader {
 			return b - 'a' + 10;
 		}
 		return -1;
+	}
+
+	private interface LineHandler {
+
+		void line(byte[] buf, int from, int to);
+
+	}
+
+	/**
+	 * One line of a socket table, the fields of
+	 * {@code "   1: 0100007F:1F90 0100007F:B31A 06 00000000:00000000 03:0000176F 00000000     0        0 0 3 ..."}
+	 * that a bind's verdict needs: the local address as the table prints it (each 32-bit word of the address in the
+	 * host's byte order), the state, the timer and the clock ticks until it fires, the owner's uid and the inode.
+	 * Reused from line to line.
+	 */
+	static final class Socket {
+
+		private final boolean ipv6;
+
+		private final int[] address = new int[4];
+
+		private int state;
+
+		private int timer;
+
+		private long timerTicks;
+
+		private long uid;
+
+		private long inode;
+
+		Socket(boolean ipv6) {
+			this.ipv6 = ipv6;
+		}
+
+		/** Whether the socket is an IPv6 one, from {@code tcp6} (an IPv4 client of a dual-stack listener too). */
+		boolean ipv6() {
+			return this.ipv6;
+		}
+
+		/** The local address: one word for IPv4, four for IPv6, each as the table prints it. */
+		int[] address() {
+			return this.address;
+		}
+
+		/** The state's code, as {@link TcpState} has them. */
+		int state() {
+			return this.state;
+		}
+
+		/** Which timer runs: 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 zero window probe. */
+		int timer() {
+			return this.timer;
+		}
+
+		/** Clock ticks (USER_HZ, 100 per second) until the timer fires, truncated; 0 once it is due. */
+		long timerTicks() {
+			return this.timerTicks;
+		}
+
+		long uid() {
+			return this.uid;
+		}
+
+		/** The socket's inode, 0 for a TIME_WAIT socket (which no process holds). */
+		long inode() {
+			return this.inode;
+		}
+
+		boolean parse(byte[] buf, int from, int to, int port) {
+			int i = skipPast(buf, from, to, ':'); // the slot number
+			i = skipSpaces(buf, Math.max(i, 0), to);
+			int words = this.ipv6 ? 4 : 1;
+			for (int w = 0; w < words; w++) {
+				if (i + 8 > to) {
+					return false;
+				}
+				this.address[w] = (int) parseHex(buf, i, i + 8);
+				i += 8;
+			}
+			if (i >= to || buf[i] != ':') {
+				return false;
+			}
+			i++;
+			int end = skipHex(buf, i, to);
+			if (end == i || parseHex(buf, i, end) != port) {
+				return false;
+			}
+			i = skipSpaces(buf, end, to);
+			i = skipField(buf, i, to); // the remote address and port
+			i = skipSpaces(buf, i, to);
+			end = skipHex(buf, i, to);
+			if (end == i) {
+				return false;
+			}
+			this.state = (int) parseHex(buf, i, end);
+			i = skipField(buf, skipSpaces(buf, end, to), to); // tx_queue:rx_queue
+			i = skipSpaces(buf, i, to);
+			end = skipHex(buf, i, to);
+			this.timer = (int) parseHex(buf, i, end);
+			i = skipPast(buf, end, to, ':');
+			if (i < 0) {
+				return false;
+			}
+			end = skipHex(buf, i, to);
+			this.timerTicks = parseHex(buf, i, end);
+			i = skipField(buf, skipSpaces(buf, end, to), to); // retrnsmt
+			i = skipSpaces(buf, i, to);
+			end = skipField(buf, i, to);
+			this.uid = parseDecimal(buf, i, end);
+			i = skipField(buf, skipSpaces(buf, end, to), to); // timeout
+			i = skipSpaces(buf, i, to);
+			end = skipField(buf, i, to);
+			this.inode = parseDecimal(buf, i, end);
+			return true;
+		}
+
+	}
+
+	private static long parseDecimal(byte[] buf, int from, int to) {
+		long value = 0;
+		for (int i = from; i < to && buf[i] >= '0' && buf[i] <= '9'; i++) {
+			value = value * 10 + (buf[i] - '0');
+		}
+		return value;
 	}
 
 	/**

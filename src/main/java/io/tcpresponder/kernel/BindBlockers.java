@@ -1,0 +1,399 @@
+package io.tcpresponder.kernel;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which sockets refused a bind, and until when: the port's sockets in the kernel's tables whose local address
+ * overlaps the bind's, and which the kernel's bind rules ({@code inet_bind_conflict}) let through only when both
+ * sides set SO_REUSEADDR and the other is not listening, or both set SO_REUSEPORT.
+ *
+ * <p>
+ * The tables do not show a socket's SO_REUSEADDR, which a TIME_WAIT socket keeps from the listener that accepted it.
+ * This process knows it for the listeners it ran ({@link PastListener}): a TIME_WAIT socket whose timer says it
+ * entered TIME_WAIT while one of them was closing its connections on that address is that listener's. Any other
+ * socket might block the bind, and counts as blocking it.
+ *
+ * <p>
+ * A socket that expires goes away when the kernel's timer wheel runs its timer ({@link TimerWheel}), up to a bucket
+ * after the expiry the tables show; with the kernel's clock ({@link KernelClock}) that moment is known to a tick.
+ * Without it, {@code freeAt} is the latest moment the wheel may take at any HZ.
+ */
+public final class BindBlockers {
+
+	private static final Log logger = LogFactory.getLog(BindBlockers.class);
+
+	/** {@code TCP_TIMEWAIT_LEN}: a constant of the kernel, not a setting. */
+	private static final long TIME_WAIT_SECONDS = 60;
+
+	/** The tables' timers are in clock ticks of {@code USER_HZ}, 100 a second whatever the kernel's HZ. */
+	private static final long USER_HZ = 100;
+
+	/** The TIME_WAIT timer, in the tables' {@code tr} column. */
+	private static final int TIME_WAIT_TIMER = 3;
+
+	private static final int LISTEN = 0x0A;
+
+	private static final int TIME_WAIT = 0x06;
+
+	/** The most the wheel delays a 60 s timer at any HZ Linux offers: a bucket of 512 ticks at 100 a second. */
+	private static final long UNKNOWN_CLOCK_DELAY_NANOS = Duration.ofMillis(5120).toNanos();
+
+	/**
+	 * How far from this process's closes a socket may have entered TIME_WAIT to count as this process's: its timer is
+	 * read to 10 ms, and the client's FIN that moves it into TIME_WAIT comes a round trip after the close.
+	 */
+	private static final long ATTRIBUTION_SLACK_NANOS = Duration.ofSeconds(1).toNanos();
+
+	private static final int MAPPED_WORD = ByteBuffer.wrap(new byte[] { 0, 0, (byte) 0xff, (byte) 0xff })
+		.order(ByteOrder.nativeOrder())
+		.getInt();
+
+	private final Path tcp;
+
+	private final Path tcp6;
+
+	private final Path proc;
+
+	private final Supplier<Optional<KernelClock>> clock;
+
+	private final SocketTableReader reader = new SocketTableReader();
+
+	private final SocketOwners owners;
+
+	/**
+	 * The blockers as this host's {@code /proc} shows them, with the kernel's clock where it can be read.
+	 */
+	public BindBlockers() {
+		this(Path.of("/proc"), KernelClock::read);
+	}
+
+	BindBlockers(Path proc, Supplier<Optional<KernelClock>> clock) {
+		this.proc = proc;
+		this.tcp = proc.resolve("net/tcp");
+		this.tcp6 = proc.resolve("net/tcp6");
+		this.clock = clock;
+		this.owners = new SocketOwners(proc);
+	}
+
+	/**
+	 * Reads the sockets that block the given bind.
+	 * @param probe the bind the kernel refused
+	 * @param own the listeners this process ran on the port
+	 * @return the blockers, {@link Blockers#none()} where the tables cannot be read
+	 */
+	public synchronized Blockers read(RefusedBind probe, List<PastListener> own) {
+		if (!Files.isReadable(this.tcp)) {
+			return Blockers.none();
+		}
+		long now = System.nanoTime();
+		Instant wallNow = Instant.now();
+		Verdict verdict = new Verdict(new Target(probe), probe, own, this.clock.get().orElse(null), now,
+				finTimeoutSeconds(), ownUid());
+		try {
+			this.reader.forEach(this.tcp, probe.port(), verdict::add);
+			this.reader.forEach(this.tcp6, probe.port(), verdict::add);
+		}
+		catch (IOException ex) {
+			logger.debug("Reading the kernel's socket tables failed", ex);
+			return Blockers.none();
+		}
+		Map<Long, SocketOwners.Owner> found = this.owners.find(verdict.listenerInodes());
+		List<Blockers.Holder> holders = verdict.holders.stream().map((holder) -> {
+			SocketOwners.Owner owner = found.get(holder.inode());
+			return (owner != null)
+					? new Blockers.Holder(holder.address(), holder.inode(), holder.uid(), owner.pid(), owner.command())
+					: holder;
+		}).toList();
+		Instant freeAt = verdict.freeAt().isPresent()
+				? wallNow.plusNanos(verdict.freeAt().getAsLong() - now) : null;
+		return new Blockers(verdict.timeWait, verdict.listeners, verdict.others, freeAt, verdict.reuseAddressWouldHelp(),
+				holders);
+	}
+
+	private long finTimeoutSeconds() {
+		return Sysctl.read(this.proc, "net.ipv4.tcp_fin_timeout").orElse(TIME_WAIT_SECONDS);
+	}
+
+	private long ownUid() {
+		try {
+			for (String line : Files.readAllLines(this.proc.resolve("self/status"))) {
+				if (line.startsWith("Uid:")) {
+					return Long.parseLong(line.substring(4).strip().split("\\s+")[0]);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Unknown: no listener of another user is taken for this one's.
+		}
+		return -1;
+	}
+
+	/**
+	 * An address as the tables print it: each 32-bit word of the address in the host's byte order.
+	 */
+	static int[] words(byte[] address) {
+		ByteBuffer bytes = ByteBuffer.wrap(address).order(ByteOrder.nativeOrder());
+		int[] words = new int[address.length / 4];
+		for (int i = 0; i < words.length; i++) {
+			words[i] = bytes.getInt();
+		}
+		return words;
+	}
+
+	private static InetAddress addressOf(boolean ipv6, int[] words) {
+		ByteBuffer bytes = ByteBuffer.allocate(ipv6 ? 16 : 4).order(ByteOrder.nativeOrder());
+		for (int i = 0; i < (ipv6 ? 4 : 1); i++) {
+			bytes.putInt(words[i]);
+		}
+		try {
+			return InetAddress.getByAddress(bytes.array());
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * A socket's local address, as the bind rules compare it.
+	 */
+	private static boolean isMapped(int[] words) {
+		return words[0] == 0 && words[1] == 0 && words[2] == MAPPED_WORD;
+	}
+
+	private static boolean isAny(boolean ipv6, int[] words) {
+		return ipv6 ? (words[0] | words[1] | words[2] | words[3]) == 0 : words[0] == 0;
+	}
+
+	/**
+	 * The address a bind asked for, and which of the port's sockets it overlaps ({@code inet_rcv_saddr_equal}).
+	 */
+	private static final class Target {
+
+		private final boolean ipv6;
+
+		private final boolean any;
+
+		private final boolean ipv6Only;
+
+		private final int[] words;
+
+		Target(RefusedBind probe) {
+			InetAddress address = probe.address();
+			this.ipv6 = !(address instanceof Inet4Address);
+			this.any = address == null || address.isAnyLocalAddress();
+			this.ipv6Only = probe.ipv6Only();
+			this.words = (address != null) ? words(address.getAddress()) : new int[4];
+		}
+
+		boolean overlaps(boolean socketIpv6, int[] socket) {
+			boolean socketIpv4 = !socketIpv6 || isMapped(socket);
+			int socketIpv4Word = socketIpv6 ? socket[3] : socket[0];
+			if (!this.ipv6) {
+				if (socketIpv4) {
+					return this.any || socketIpv4Word == 0 || socketIpv4Word == this.words[0];
+				}
+				// A wildcard IPv6 socket takes IPv4 too unless it set IPV6_V6ONLY, which the tables do not show.
+				return isAny(true, socket);
+			}
+			if (this.any) {
+				return !socketIpv4 || !this.ipv6Only;
+			}
+			if (socketIpv4) {
+				return false;
+			}
+			return isAny(true, socket) || (socket[0] == this.words[0] && socket[1] == this.words[1]
+					&& socket[2] == this.words[2] && socket[3] == this.words[3]);
+		}
+
+		boolean covers(@Nullable InetAddress listener, boolean socketIpv6, int[] socket) {
+			if (listener == null || listener.isAnyLocalAddress()) {
+				return true;
+			}
+			int[] words = words(listener.getAddress());
+			if (words.length == 1) {
+				return (socketIpv6 ? (isMapped(socket) ? socket[3] : ~words[0]) : socket[0]) == words[0];
+			}
+			return socketIpv6 && socket[0] == words[0] && socket[1] == words[1] && socket[2] == words[2]
+					&& socket[3] == words[3];
+		}
+
+	}
+
+	/**
+	 * The verdict on one bind, added up socket by socket.
+	 */
+	private static final class Verdict {
+
+		private final Target target;
+
+		private final RefusedBind probe;
+
+		private final List<PastListener> own;
+
+		private final @Nullable KernelClock clock;
+
+		private final long now;
+
+		private final long finTimeoutSeconds;
+
+		private final long uid;
+
+		private long timeWait;
+
+		private long listeners;
+
+		private long others;
+
+		private boolean lastsUntilClosed;
+
+		private long freeAt = Long.MIN_VALUE;
+
+		private boolean anyUnknownOrigin;
+
+		private boolean anyWithoutReuseAddress;
+
+		private final List<Blockers.Holder> holders = new ArrayList<>();
+
+		Verdict(Target target, RefusedBind probe, List<PastListener> own, @Nullable KernelClock clock, long now,
+				long finTimeoutSeconds, long uid) {
+			this.target = target;
+			this.probe = probe;
+			this.own = own;
+			this.clock = clock;
+			this.now = now;
+			this.finTimeoutSeconds = finTimeoutSeconds;
+			this.uid = uid;
+		}
+
+		void add(SocketTableReader.Socket socket) {
+			if (!this.target.overlaps(socket.ipv6(), socket.address())) {
+				return;
+			}
+			if (socket.state() == LISTEN) {
+				// SO_REUSEADDR never binds beside a listener; SO_REUSEPORT might, but the bind was refused.
+				this.listeners++;
+				this.holders.add(new Blockers.Holder(addressOf(socket.ipv6(), socket.address()), socket.inode(),
+						socket.uid(), null, null));
+				return;
+			}
+			boolean timeWaitTimer = socket.timer() == TIME_WAIT_TIMER;
+			long armedSeconds = (socket.state() == TIME_WAIT) ? TIME_WAIT_SECONDS : this.finTimeoutSeconds;
+			long expires = this.now + socket.timerTicks() * (1_000_000_000L / USER_HZ);
+			PastListener origin = timeWaitTimer ? origin(socket, expires - armedSeconds * 1_000_000_000L) : null;
+			if (origin != null && !conflicts(origin, timeWaitTimer, socket.uid())) {
+				return;
+			}
+			if (socket.state() == TIME_WAIT) {
+				this.timeWait++;
+			}
+			else {
+				this.others++;
+			}
+			if (origin == null) {
+				this.anyUnknownOrigin = true;
+			}
+			else if (!origin.reuseAddress()) {
+				this.anyWithoutReuseAddress = true;
+			}
+			if (timeWaitTimer) {
+				this.freeAt = Math.max(this.freeAt, removedAt(socket.timerTicks(), armedSeconds, expires));
+			}
+			else {
+				this.lastsUntilClosed = true;
+			}
+		}
+
+		/**
+		 * The kernel's rule for a socket that is not listening, with the options of the listener that left it.
+		 */
+		private boolean conflicts(PastListener origin, boolean timeWait, long socketUid) {
+			if (this.probe.reuseAddress() && origin.reuseAddress()) {
+				return false;
+			}
+			return !(this.probe.reusePort() && origin.reusePort() && (timeWait || socketUid == this.uid));
+		}
+
+		/**
+		 * The listener of this process that closed connections on the socket's address when it entered its state,
+		 * if all of those had the same options.
+		 */
+		private @Nullable PastListener origin(SocketTableReader.Socket socket, long entered) {
+			PastListener found = null;
+			for (PastListener listener : this.own) {
+				if (entered >= listener.firstClose() - ATTRIBUTION_SLACK_NANOS
+						&& entered <= listener.lastClose() + ATTRIBUTION_SLACK_NANOS
+						&& this.target.covers(listener.address(), socket.ipv6(), socket.address())) {
+					if (found != null && (found.reuseAddress() != listener.reuseAddress()
+							|| found.reusePort() != listener.reusePort())) {
+						return null;
+					}
+					found = listener;
+				}
+			}
+			return found;
+		}
+
+		/**
+		 * When the timer wheel removes a socket whose timer the table tells, never before.
+		 */
+		private long removedAt(long ticks, long armedSeconds, long expires) {
+			KernelClock clock = this.clock;
+			if (clock == null) {
+				return expires + (1_000_000_000L / USER_HZ) + UNKNOWN_CLOCK_DELAY_NANOS;
+			}
+			int hz = clock.hz();
+			// The table truncates to a clock tick of 10 ms: take the last kernel tick it may stand for, plus one for
+			// the tick the clock was read in.
+			long remaining = Math.ceilDiv((ticks + 1) * hz, USER_HZ) - 1;
+			long expiresAt = clock.jiffiesAt(this.now) + remaining + 1;
+			long fires = TimerWheel.firesAt(expiresAt, armedSeconds * hz);
+			return clock.nanoTimeOf(fires + 1);
+		}
+
+		OptionalLong freeAt() {
+			if (this.listeners > 0 || this.lastsUntilClosed || this.freeAt == Long.MIN_VALUE) {
+				return OptionalLong.empty();
+			}
+			return OptionalLong.of(this.freeAt);
+		}
+
+		@Nullable Boolean reuseAddressWouldHelp() {
+			if (this.listeners > 0 || this.anyWithoutReuseAddress) {
+				return false;
+			}
+			if (this.anyUnknownOrigin || this.timeWait + this.others == 0) {
+				return null;
+			}
+			return !this.probe.reuseAddress();
+		}
+
+		Set<Long> listenerInodes() {
+			Set<Long> inodes = new HashSet<>();
+			this.holders.forEach((holder) -> inodes.add(holder.inode()));
+			return inodes;
+		}
+
+	}
+
+}
