@@ -143,6 +143,7 @@ validated to be longer than it, so the responder can finish its connections befo
       "shutdown-timeout" $r.shutdownTimeout
       "write-timeout" $r.writeTimeout
       "fail-fast" $r.failFast
+      "retry-bind" $r.retryBind
       "tcp" (dict "refresh-interval" $r.tcp.refreshInterval) }}
 {{- if and $r.bindAddress $r.bindAddresses }}
 {{- fail "responder.bindAddress is deprecated for responder.bindAddresses: set one of them, not both" }}

@@ -87,7 +87,7 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 							+ properties.transport().value() + ") cannot set it: " + unsupported.reason());
 		});
 		return new TcpResponder(transport, listeners, properties.message(), properties.closeMode(),
-				properties.writeTimeout(), properties.clientCloseTimeout());
+				properties.writeTimeout(), properties.clientCloseTimeout(), properties.retryBind());
 	}
 
 }

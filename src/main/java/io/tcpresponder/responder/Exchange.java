@@ -22,13 +22,17 @@ final class Exchange {
 
 	private final ConnectionCounts counts;
 
+	private final ListenerHistory.Entry listener;
+
 	private int written;
 
-	Exchange(Connection connection, Line line, AfterLine afterLine, ConnectionCounts counts) {
+	Exchange(Connection connection, Line line, AfterLine afterLine, ConnectionCounts counts,
+			ListenerHistory.Entry listener) {
 		this.connection = connection;
 		this.line = line;
 		this.afterLine = afterLine;
 		this.counts = counts;
+		this.listener = listener;
 	}
 
 	/**
@@ -72,6 +76,7 @@ final class Exchange {
 	boolean end(@Nullable FailureReason reason) {
 		if (lineWritten()) {
 			this.connection.close();
+			this.listener.onClose();
 			this.counts.onCompleted(this.written);
 		}
 		else {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import io.tcpresponder.transport.Connection;
 import io.tcpresponder.transport.Handover;
@@ -38,7 +38,9 @@ final class Listener {
 
 	private final @Nullable InetAddress address;
 
-	private final Consumer<Connection> served;
+	private final BiConsumer<Connection, ListenerHistory.Entry> served;
+
+	private final BindVerdicts verdicts;
 
 	private volatile ListenerStatus status;
 
@@ -46,17 +48,22 @@ final class Listener {
 
 	private @Nullable Thread acceptor;
 
+	private ListenerHistory.@Nullable Entry entry;
+
 	/**
 	 * A listener, not bound yet.
 	 * @param transport the transport it binds on
 	 * @param address the local address, or {@code null} for every local address
-	 * @param served told every accepted connection, on the accept thread
+	 * @param served told every accepted connection, on the accept thread, with the record its close is told to
+	 * @param verdicts what reads the sockets that refuse a bind, and keeps the listeners' records
 	 */
-	Listener(Transport transport, @Nullable InetAddress address, Consumer<Connection> served) {
+	Listener(Transport transport, @Nullable InetAddress address, BiConsumer<Connection, ListenerHistory.Entry> served,
+			BindVerdicts verdicts) {
 		this.transport = transport;
 		this.address = address;
 		this.served = served;
-		this.status = new ListenerStatus(Addresses.text(address), ListenerState.STOPPED, Instant.now(), null);
+		this.verdicts = verdicts;
+		this.status = new ListenerStatus(Addresses.text(address), ListenerState.STOPPED, Instant.now(), null, null);
 	}
 
 	ListenerStatus status() {
@@ -78,34 +85,39 @@ final class Listener {
 	 * @throws ResponderBindException if the bind fails; the listener is then FAILED
 	 */
 	int bind(ListenerSettings settings) {
-		this.status = this.status.withState(ListenerState.STARTING, null);
+		this.status = this.status.withState(ListenerState.STARTING);
 		ListeningSocket socket;
 		try {
 			socket = this.transport.listen(settings.options(), this.address, settings.port());
 		}
 		catch (IOException | RuntimeException ex) {
-			ResponderBindException failure = new ResponderBindException(settings, address(), KernelError.of(ex), ex);
+			KernelError error = KernelError.of(ex);
+			ResponderBindException failure = new ResponderBindException(settings, address(), error,
+					this.verdicts.of(settings, this.address, error), ex);
 			logger.warn(failure.getMessage());
-			this.status = this.status.withState(ListenerState.FAILED, failure.getError());
+			this.status = this.status.failed(error, failure.getFailures().getFirst().blockers());
 			throw failure;
 		}
 		this.socket = socket;
-		this.acceptor = new Thread(() -> acceptLoop(socket), "responder-acceptor-" + address() + "-" + socket.port());
+		ListenerHistory.Entry entry = this.verdicts.history().bound(this.address, settings.options());
+		this.entry = entry;
+		this.acceptor = new Thread(() -> acceptLoop(socket, entry),
+				"responder-acceptor-" + address() + "-" + socket.port());
 		this.acceptor.setDaemon(true);
 		this.acceptor.start();
-		this.status = this.status.withState(ListenerState.LISTENING, null);
+		this.status = this.status.withState(ListenerState.LISTENING);
 		return socket.port();
 	}
 
 	/**
 	 * Keeps the state, with the error of a bind that failed elsewhere for this address, such as a successor's.
-	 * @param error the error
+	 * @param failure the failure
 	 */
-	void reportError(KernelError error) {
-		this.status = this.status.withLastError(error);
+	void reportError(ResponderBindException.Failure failure) {
+		this.status = this.status.withLastError(failure.error(), failure.blockers());
 	}
 
-	private void acceptLoop(ListeningSocket socket) {
+	private void acceptLoop(ListeningSocket socket, ListenerHistory.Entry entry) {
 		long backoff = 0;
 		while (true) {
 			Connection connection;
@@ -125,7 +137,7 @@ final class Listener {
 			if (connection == null) {
 				return;
 			}
-			this.served.accept(connection);
+			this.served.accept(connection, entry);
 		}
 	}
 
@@ -176,8 +188,10 @@ final class Listener {
 			Thread.currentThread().interrupt();
 		}
 		socket.close();
+		this.entry.onListenerClosed();
 		this.socket = null;
 		this.acceptor = null;
+		this.entry = null;
 	}
 
 	/**
@@ -185,7 +199,7 @@ final class Listener {
 	 */
 	void stop() {
 		close();
-		this.status = this.status.withState(ListenerState.STOPPED, null);
+		this.status = this.status.withState(ListenerState.STOPPED);
 	}
 
 }

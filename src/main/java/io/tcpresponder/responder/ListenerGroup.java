@@ -3,7 +3,7 @@ package io.tcpresponder.responder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 import io.tcpresponder.transport.Connection;
@@ -22,7 +22,9 @@ final class ListenerGroup {
 
 	private final Transport transport;
 
-	private final Consumer<Connection> served;
+	private final BiConsumer<Connection, ListenerHistory.Entry> served;
+
+	private final BindVerdicts verdicts;
 
 	private final List<Runnable> addressesChanged = new CopyOnWriteArrayList<>();
 
@@ -31,9 +33,11 @@ final class ListenerGroup {
 	/** One per address of the settings, in their order; replaced as a whole. */
 	private volatile List<Listener> listeners;
 
-	ListenerGroup(Transport transport, ListenerSettings settings, Consumer<Connection> served) {
+	ListenerGroup(Transport transport, ListenerSettings settings, BiConsumer<Connection, ListenerHistory.Entry> served,
+			BindVerdicts verdicts) {
 		this.transport = transport;
 		this.served = served;
+		this.verdicts = verdicts;
 		this.settings = settings;
 		this.listeners = listenersFor(settings);
 	}
@@ -100,6 +104,28 @@ final class ListenerGroup {
 	}
 
 	/**
+	 * Binds again, with the same settings, the listeners whose last bind failed; the others stay as they are.
+	 * @throws ResponderBindException if a listener still cannot be bound, naming every address that failed
+	 */
+	void rebindFailed() {
+		List<ResponderBindException> failures = new ArrayList<>();
+		for (Listener listener : this.listeners) {
+			if (listener.status().failed()) {
+				try {
+					this.settings = this.settings.withPort(listener.bind(this.settings));
+				}
+				catch (ResponderBindException ex) {
+					failures.add(ex);
+				}
+			}
+		}
+		logListening();
+		if (!failures.isEmpty()) {
+			throw ResponderBindException.of(failures);
+		}
+	}
+
+	/**
 	 * Closes every listener; they keep their state, until the next bind replaces them.
 	 */
 	void closeAll() {
@@ -132,7 +158,7 @@ final class ListenerGroup {
 				successors.forEach(Listener::close);
 				this.listeners.stream()
 					.filter((old) -> old.address().equals(successor.address()))
-					.forEach((old) -> old.reportError(ex.getError()));
+					.forEach((old) -> old.reportError(ex.getFailures().getFirst()));
 				throw ex;
 			}
 		}
@@ -161,7 +187,7 @@ final class ListenerGroup {
 	private List<Listener> listenersFor(ListenerSettings settings) {
 		return settings.bindAddresses()
 			.stream()
-			.map((address) -> new Listener(this.transport, address, this.served))
+			.map((address) -> new Listener(this.transport, address, this.served, this.verdicts))
 			.toList();
 	}
 

@@ -3,7 +3,9 @@ package io.tcpresponder.responder;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.tcpresponder.kernel.Blockers;
 import io.tcpresponder.transport.KernelError;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One or more of the responder's listeners could not be bound: which addresses, and the kernel's error for each.
@@ -14,14 +16,16 @@ public class ResponderBindException extends RuntimeException {
 
 	private final transient List<Failure> failures;
 
-	ResponderBindException(ListenerSettings settings, String address, KernelError error, Throwable cause) {
-		this(settings, List.of(new Failure(address, error)), cause);
+	ResponderBindException(ListenerSettings settings, String address, KernelError error, @Nullable Blockers blockers,
+			Throwable cause) {
+		this(settings, List.of(new Failure(address, error, blockers)), cause);
 	}
 
 	private ResponderBindException(ListenerSettings settings, List<Failure> failures, Throwable cause) {
 		super(failures.stream()
 			.map((failure) -> failure.address() + " port " + settings.port() + ": " + failure.error().code() + " ("
-					+ failure.error().message() + ")")
+					+ failure.error().message() + ")"
+					+ ((failure.blockers() != null) ? ", " + BindVerdicts.describe(failure.blockers()) : ""))
 			.collect(Collectors.joining("; on ", "Unable to start the TCP responder on ", "")), cause);
 		this.settings = settings;
 		this.failures = List.copyOf(failures);
@@ -66,8 +70,9 @@ public class ResponderBindException extends RuntimeException {
 	 *
 	 * @param address the address as users write it
 	 * @param error the kernel's error
+	 * @param blockers for EADDRINUSE, the sockets that held the address; else {@code null}
 	 */
-	record Failure(String address, KernelError error) {
+	record Failure(String address, KernelError error, @Nullable Blockers blockers) {
 	}
 
 }

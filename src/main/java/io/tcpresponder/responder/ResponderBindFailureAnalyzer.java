@@ -1,12 +1,12 @@
 package io.tcpresponder.responder;
 
 import java.net.InetAddress;
-import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
-import io.tcpresponder.kernel.KernelTcpView;
-import io.tcpresponder.kernel.PortView;
-import io.tcpresponder.kernel.TcpState;
+import io.tcpresponder.kernel.Blockers;
 import io.tcpresponder.transport.KernelError;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -16,8 +16,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  * Reports a listener that could not be bound at startup ({@code responder.fail-fast}) as Spring Boot reports a web
  * server's port in use: each address that failed, the port and the kernel's error, and what to do, in place of a
  * stack trace.
- * For {@code EADDRINUSE} the kernel's view of the port tells a listener of another process from TIME_WAIT sockets
- * left by an earlier one, since what helps differs.
+ * For {@code EADDRINUSE} it tells what held the address, as the bind's verdict found it just after the refusal: a
+ * listener of another process, or sockets that go away by themselves, and then when a start would bind and whether
+ * SO_REUSEADDR would.
  */
 class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBindException> {
 
@@ -35,7 +36,7 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 					failure.error().code(), failure.error().message()))
 			.collect(Collectors.joining("; on ", "The TCP responder could not listen on ", ".")));
 		String action = switch (error.code()) {
-			case "EADDRINUSE" -> inUse(settings, description);
+			case "EADDRINUSE" -> inUse(cause, description);
 			case "EACCES" -> "Ports below 1024 are privileged (net.ipv4.ip_unprivileged_port_start): set "
 					+ "responder.port to 1024 or more, or give the process CAP_NET_BIND_SERVICE.";
 			case "EADDRNOTAVAIL" -> "Set responder.bind-addresses to addresses of this host, or leave it empty to "
@@ -45,11 +46,9 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 		return new FailureAnalysis(description.toString(), String.format("%s%n%n%s", action, OR_START_FAILED), cause);
 	}
 
-	private String inUse(ListenerSettings settings, StringBuilder description) {
+	private String inUse(ResponderBindException cause, StringBuilder description) {
+		ListenerSettings settings = cause.getSettings();
 		int port = settings.port();
-		PortView view = new KernelTcpView(Duration.ofSeconds(1), () -> settings.options().backlog()).read(port);
-		long listeners = view.count(TcpState.LISTEN);
-		long timeWait = view.count(TcpState.TIME_WAIT);
 		boolean several = settings.addresses().size() > 1;
 		String anotherPort = "choose another port with responder.port"
 				+ (several ? ", or leave the address out of responder.bind-addresses." : ".");
@@ -59,27 +58,38 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 					+ "other (EADDRINUSE, even with SO_REUSEADDR): list either the wildcard or specific addresses in "
 					+ "responder.bind-addresses.";
 		}
-		if (listeners > 0) {
-			description.append(" The kernel shows %s on port %d.".formatted(sockets(listeners, "listening "), port));
+		Blockers blockers = cause.getFailures()
+			.stream()
+			.map(ResponderBindException.Failure::blockers)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(Blockers.none());
+		description.append(" The kernel shows it ").append(BindVerdicts.describe(blockers)).append('.');
+		if (blockers.listeners() > 0) {
 			return "Stop the process that listens on port %d (ss -ltnp 'sport = :%d' names it), or %s"
 				.formatted(port, port, anotherPort);
 		}
-		if (timeWait > 0) {
-			description.append(" The kernel shows no listener on port %d but %s in TIME_WAIT, left by the connections "
-				.formatted(port, sockets(timeWait, "")) + "of an earlier listener.");
-			String expire = "Wait up to 60 seconds for them to expire, ";
-			if (settings.options().reuseAddress()) {
-				return expire + "or " + anotherPort + " With responder.reuse-address=true, they block the port only "
-						+ "when the listener that accepted them ran without SO_REUSEADDR.";
-			}
-			return expire + "or set responder.reuse-address=true, which binds over them if the listener that "
-					+ "accepted them had SO_REUSEADDR on too (the default), or " + anotherPort;
+		Instant freeAt = blockers.freeAt();
+		String option = Boolean.TRUE.equals(blockers.reuseAddressWouldHelp())
+				? " Or set responder.reuse-address=true: the listener that left them had SO_REUSEADDR on too, so it "
+						+ "binds over them now."
+				: (Boolean.FALSE.equals(blockers.reuseAddressWouldHelp()) && blockers.timeWait() > 0)
+						? " responder.reuse-address=true would not help: the listener that left them ran without "
+								+ "SO_REUSEADDR, and a TIME_WAIT socket keeps its listener's option."
+						: (blockers.reuseAddressWouldHelp() == null && !settings.options().reuseAddress())
+								? " Or set responder.reuse-address=true, which binds over them only if the listener "
+										+ "that left them, not this process's, had SO_REUSEADDR on too."
+								: "";
+		if (freeAt != null) {
+			return ("A start at or after %s (in %d s), when the kernel removes them, binds port %d; or %s%s")
+				.formatted(freeAt.truncatedTo(ChronoUnit.MILLIS),
+						BindVerdicts.secondsUntil(freeAt, Instant.now()), port, anotherPort, option);
+		}
+		if (blockers.timeWait() + blockers.others() > 0) {
+			return "Wait for the connections on port %d to end (ss -tanp 'sport = :%d' shows them), or %s%s"
+				.formatted(port, port, anotherPort, option);
 		}
 		return "Free port %d (ss -tanp 'sport = :%d' shows what holds it), or %s".formatted(port, port, anotherPort);
-	}
-
-	private static String sockets(long count, String kind) {
-		return count + " " + kind + ((count == 1) ? "socket" : "sockets");
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.tcpresponder.kernel.Blockers;
 import io.tcpresponder.kernel.PortView;
 import io.tcpresponder.kernel.TcpState;
 import io.tcpresponder.transport.KernelError;
@@ -43,9 +44,12 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 		ResponderStatus status = ResponderStatus.of(each);
 		ListenerSettings settings = responder.settings();
 		ConnectionCounts counts = responder.counts();
+		Instant now = Instant.now();
+		Instant retryAt = responder.retryAt();
 		List<ListenerDescriptor> listeners = each.stream()
 			.map((listener) -> new ListenerDescriptor(listener.address(), settings.port(), listener.state(),
-					listener.since(), listener.lastError()))
+					listener.since(), listener.lastError(), Verdict.of(listener, now),
+					listener.failed() ? retryAt : null))
 			.toList();
 		return new ResponderDescriptor(status.state(), status.address(), settings.port(), settings.options(),
 				responder.closeMode().value(), responder.transport().name(),
@@ -61,9 +65,73 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 	 * @param state the listener's state
 	 * @param since when its state began
 	 * @param lastError why its last bind failed; {@code null} once a bind succeeds
+	 * @param verdict for a FAILED listener refused with EADDRINUSE, what held the address; absent otherwise
+	 * @param retryAt for a FAILED listener, when {@code responder.retry-bind} binds it again; absent when no retry
+	 * is pending
 	 */
 	record ListenerDescriptor(String address, int port, ListenerState state, Instant since,
-			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError) {
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError,
+			@JsonUnwrapped @Nullable Verdict verdict, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Instant retryAt) {
+	}
+
+	/**
+	 * What held the address of a bind refused with EADDRINUSE, each a member of the listener's own.
+	 *
+	 * @param blockers the sockets that held it, by kind, and the listening ones with their owners
+	 * @param freeAt when the kernel removes the last of them; {@code null} where one does not go away by itself
+	 * @param freeInSeconds whole seconds from now until {@code freeAt}, rounded up, counting down to 0; {@code null}
+	 * with it
+	 * @param reuseAddressWouldHelp whether SO_REUSEADDR would bind over them; {@code null} where the service cannot
+	 * know: they were left by another process, or before this one
+	 */
+	record Verdict(BlockerCounts blockers, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Instant freeAt,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Long freeInSeconds,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Boolean reuseAddressWouldHelp) {
+
+		static @Nullable Verdict of(ListenerStatus listener, Instant now) {
+			Blockers blockers = listener.blockers();
+			if (!listener.failed() || blockers == null) {
+				return null;
+			}
+			Instant freeAt = blockers.freeAt();
+			return new Verdict(
+					new BlockerCounts(blockers.timeWait(), blockers.listeners(), blockers.others(),
+							blockers.holders().stream().map(Holder::of).toList()),
+					freeAt, (freeAt != null) ? BindVerdicts.secondsUntil(freeAt, now) : null,
+					blockers.reuseAddressWouldHelp());
+		}
+
+	}
+
+	/**
+	 * The sockets that held an address, by kind.
+	 *
+	 * @param timeWait sockets in TIME_WAIT
+	 * @param listeners listening sockets
+	 * @param others sockets in any other state
+	 * @param holders each listening socket with its owner
+	 */
+	record BlockerCounts(long timeWait, long listeners, long others,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<Holder> holders) {
+	}
+
+	/**
+	 * A listening socket that held an address.
+	 *
+	 * @param address its local address
+	 * @param inode its inode ({@code ss -e}, {@code /proc/PID/fd})
+	 * @param uid its owner's user id
+	 * @param pid the process that holds it; absent where this process cannot see it
+	 * @param command that process's command name
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Holder(String address, long inode, long uid, @Nullable Long pid, @Nullable String command) {
+
+		static Holder of(Blockers.Holder holder) {
+			return new Holder(Addresses.text(holder.address()), holder.inode(), holder.uid(), holder.pid(),
+					holder.command());
+		}
+
 	}
 
 	/**

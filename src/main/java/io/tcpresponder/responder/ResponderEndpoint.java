@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import java.util.Objects;
+
 import io.tcpresponder.kernel.KernelTcpView;
 import io.tcpresponder.transport.KernelError;
 import jakarta.validation.Validator;
@@ -85,10 +87,28 @@ class ResponderEndpoint {
 		});
 	}
 
+	/**
+	 * The 409 of a failed bind: the kernel's error, and for EADDRINUSE what held the address, in the detail and as
+	 * members of the first listener that has them, as {@code lastError} is; {@link RetryAfterAdvice} turns its
+	 * {@code freeAt} into a {@code Retry-After} header.
+	 */
 	private static ProblemDetail bindFailed(ResponderDescriptor state, RestartResult.BindFailed result) {
 		KernelError error = result.error();
-		ProblemDetail failed = RestartProblem.of(HttpStatus.CONFLICT, null, "The new listener on " + result.address()
-				+ " did not bind port " + state.port() + ": " + error.message() + " (" + error.code() + ")");
+		ProblemDetail failed = RestartProblem.of(HttpStatus.CONFLICT, null,
+				"The new listener on " + result.address() + " did not bind port " + state.port() + ": "
+						+ error.message() + " (" + error.code() + ")"
+						+ ((result.blockers() != null) ? ", " + BindVerdicts.describe(result.blockers()) : ""));
+		state.listeners()
+			.stream()
+			.map(ResponderDescriptor.ListenerDescriptor::verdict)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.ifPresent((verdict) -> {
+				failed.setProperty("blockers", verdict.blockers());
+				failed.setProperty(RetryAfterAdvice.FREE_AT, verdict.freeAt());
+				failed.setProperty("freeInSeconds", verdict.freeInSeconds());
+				failed.setProperty("reuseAddressWouldHelp", verdict.reuseAddressWouldHelp());
+			});
 		failed.setProperty("responder", state);
 		return failed;
 	}

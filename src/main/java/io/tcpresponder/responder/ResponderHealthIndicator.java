@@ -1,12 +1,17 @@
 package io.tcpresponder.responder;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
  * UP while the responder is listening on every address, DOWN otherwise (partly listening included), with the
- * state, the addresses, and the last bind error.
+ * state, the addresses, the last bind error, when the kernel frees the port ({@code freeAt}) where that is known, and
+ * when {@code responder.retry-bind} binds again ({@code retryAt}).
  */
 class ResponderHealthIndicator extends AbstractHealthIndicator {
 
@@ -26,6 +31,19 @@ class ResponderHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("port", this.responder.settings().port());
 		if (status.lastError() != null) {
 			builder.withDetail("lastError", status.lastError());
+		}
+		// When every FAILED listener's address is free: the latest freeAt, where each is known.
+		List<Instant> freeAt = this.responder.listenerStatuses()
+			.stream()
+			.filter(ListenerStatus::failed)
+			.map((listener) -> (listener.blockers() != null) ? listener.blockers().freeAt() : null)
+			.toList();
+		if (!freeAt.isEmpty() && freeAt.stream().allMatch(Objects::nonNull)) {
+			builder.withDetail("freeAt", freeAt.stream().max(Instant::compareTo).orElseThrow());
+		}
+		Instant retryAt = this.responder.retryAt();
+		if (retryAt != null) {
+			builder.withDetail("retryAt", retryAt);
 		}
 	}
 

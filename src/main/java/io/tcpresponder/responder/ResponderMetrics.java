@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -65,6 +67,28 @@ class ResponderMetrics implements MeterBinder {
 			.register(registry);
 		registerListening(listening);
 		this.responder.onAddressesChanged(() -> registerListening(listening));
+		MultiGauge untilFree = MultiGauge.builder("responder.listener.until.free")
+			.description("Seconds until the kernel frees the address of a FAILED listener refused with EADDRINUSE "
+					+ "(0 once free); absent while it listens, and where no such time is known")
+			.baseUnit("seconds")
+			.register(registry);
+		registerUntilFree(untilFree);
+		this.responder.onStatusChanged(() -> registerUntilFree(untilFree));
+	}
+
+	/**
+	 * One row per FAILED listener with a known {@code freeAt}, replaced whenever a listener's state may change.
+	 */
+	private void registerUntilFree(MultiGauge untilFree) {
+		untilFree.register(this.responder.listenerStatuses()
+			.stream()
+			.filter((status) -> status.failed() && status.blockers() != null && status.blockers().freeAt() != null)
+			.map((status) -> {
+				Instant freeAt = status.blockers().freeAt();
+				return MultiGauge.Row.of(Tags.of("address", status.address()), freeAt,
+						(at) -> Math.max(0, Duration.between(Instant.now(), at).toMillis() / 1000.0));
+			})
+			.toList(), true);
 	}
 
 	/**

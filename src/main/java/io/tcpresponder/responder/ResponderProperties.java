@@ -43,6 +43,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * @param shutdownTimeout how long connections still being written may take when the responder stops.
  * @param writeTimeout how long a client may take no byte of the line before its connection is reset.
  * @param failFast whether a listener that cannot bind at startup fails the application.
+ * @param retryBind whether a listener refused with EADDRINUSE binds again by itself: when the kernel frees the port
+ * (freeAt), or with a backoff up to 30 s where no such time is known; a restart or stop cancels a pending retry.
  * @param transport which socket calls the responder makes: native (Linux through FFM), nio (the JDK's), or auto.
  * @param tcp how the kernel's view of the port is read.
  */
@@ -59,6 +61,7 @@ record ResponderProperties(
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration shutdownTimeout,
 		@DefaultValue("10s") @DurationMin(millis = 1) Duration writeTimeout,
 		@DefaultValue("false") boolean failFast,
+		@DefaultValue("true") boolean retryBind,
 		@DefaultValue("auto") TransportChoice transport,
 		@DefaultValue @Valid Tcp tcp) {
 

@@ -1,6 +1,8 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.kernel.Blockers;
 import io.tcpresponder.transport.KernelError;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What came of a restart: the new listener is bound, its bind failed, or the mode refused to start.
@@ -22,7 +24,7 @@ sealed interface RestartResult {
 	 */
 	static BindFailed failed(ResponderBindException failure) {
 		ResponderBindException.Failure first = failure.getFailures().getFirst();
-		return new BindFailed(first.address(), first.error());
+		return new BindFailed(first.address(), first.error(), first.blockers());
 	}
 
 	/**
@@ -36,8 +38,9 @@ sealed interface RestartResult {
 	 *
 	 * @param address the address of the first listener that did not bind, as users write it
 	 * @param error why its bind failed
+	 * @param blockers for EADDRINUSE, what held the address; else {@code null}
 	 */
-	record BindFailed(String address, KernelError error) implements RestartResult {
+	record BindFailed(String address, KernelError error, @Nullable Blockers blockers) implements RestartResult {
 	}
 
 	/**

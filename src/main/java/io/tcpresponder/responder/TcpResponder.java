@@ -2,14 +2,18 @@ package io.tcpresponder.responder;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
+import io.tcpresponder.kernel.BindBlockers;
 import io.tcpresponder.transport.Connection;
 import io.tcpresponder.transport.Line;
 import io.tcpresponder.transport.Transport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TCP responder: one listener per configured address, all on one port, whose accept loops write one line to every
@@ -33,6 +37,10 @@ final class TcpResponder {
 
 	private final ListenerGroup listeners;
 
+	private final BindRetry retry;
+
+	private final List<Runnable> statusChanged = new CopyOnWriteArrayList<>();
+
 	private final Object lifecycleLock = new Object();
 
 	/**
@@ -43,25 +51,34 @@ final class TcpResponder {
 	 * @param closeMode which side closes first
 	 * @param writeTimeout how long a client may take no byte of the line
 	 * @param clientCloseTimeout how long to wait for the client to close, where the close mode waits
+	 * @param retryBind whether a listener refused with EADDRINUSE binds again by itself when the port frees
 	 */
 	TcpResponder(Transport transport, ListenerSettings settings, String message, CloseMode closeMode,
-			Duration writeTimeout, Duration clientCloseTimeout) {
+			Duration writeTimeout, Duration clientCloseTimeout, boolean retryBind) {
 		this.line = Line.of(message);
 		this.closeMode = closeMode;
 		this.afterLine = closeMode.afterLine(clientCloseTimeout);
 		this.pending = new PendingConnections(transport, this.counts, writeTimeout);
-		this.listeners = new ListenerGroup(transport, settings, this::serve);
+		this.listeners = new ListenerGroup(transport, settings, this::serve,
+				new BindVerdicts(new BindBlockers(), new ListenerHistory()));
+		this.retry = new BindRetry(retryBind);
 	}
 
 	/**
-	 * Binds a listener on every address, unless it was started already: once FAILED, only a restart binds again.
+	 * Binds a listener on every address, unless it was started already: once FAILED, only a restart, or with
+	 * {@code retry-bind} a retry, binds again.
 	 * @throws ResponderBindException if a listener cannot be bound, naming every address that failed; those are then
 	 * FAILED, and the others listen
 	 */
 	void start() {
 		synchronized (this.lifecycleLock) {
 			if (status().state() == ResponderState.STOPPED) {
-				this.listeners.bind(this.listeners.settings());
+				try {
+					this.listeners.bind(this.listeners.settings());
+				}
+				finally {
+					afterBind();
+				}
 			}
 		}
 	}
@@ -78,9 +95,46 @@ final class TcpResponder {
 			RestartResult result = mode.replace(this.listeners, change.apply(this.listeners.settings()));
 			if (!(result instanceof RestartResult.Refused)) {
 				this.counts.onRestart(result.bound());
+				afterBind();
 			}
 			return result;
 		}
+	}
+
+	/**
+	 * The retry that {@code retry-bind} scheduled: binds the FAILED listeners again, unless a restart, a stop or
+	 * another retry came first. Not a restart: the restart counts stay as they are.
+	 */
+	private void retryBind(long generation) {
+		synchronized (this.lifecycleLock) {
+			if (!this.retry.due(generation)) {
+				return;
+			}
+			try {
+				this.listeners.rebindFailed();
+			}
+			catch (ResponderBindException ex) {
+				// Logged by the listener; afterBind schedules the next retry.
+			}
+			afterBind();
+		}
+	}
+
+	/**
+	 * Schedules a retry where a listener is FAILED with EADDRINUSE (or cancels the pending one), and tells those
+	 * watching the listeners' states.
+	 */
+	private void afterBind() {
+		this.retry.afterBind(this.listeners.statuses(), this::retryBind);
+		this.statusChanged.forEach(Runnable::run);
+	}
+
+	/**
+	 * When the pending {@code retry-bind} retry binds, if one is pending.
+	 * @return the moment, or {@code null}
+	 */
+	@Nullable Instant retryAt() {
+		return this.retry.retryAt();
 	}
 
 	/**
@@ -89,7 +143,9 @@ final class TcpResponder {
 	 */
 	void stop(Duration timeout) {
 		synchronized (this.lifecycleLock) {
+			this.retry.shutdown();
 			this.listeners.stopAll();
+			this.statusChanged.forEach(Runnable::run);
 		}
 		long before = this.counts.active();
 		this.pending.drain(timeout);
@@ -127,6 +183,15 @@ final class TcpResponder {
 		this.listeners.onAddressesChanged(action);
 	}
 
+	/**
+	 * Runs the given action whenever a bind, a restart, a retry or a stop may have changed a listener's state, with
+	 * the lifecycle held.
+	 * @param action what to run
+	 */
+	void onStatusChanged(Runnable action) {
+		this.statusChanged.add(action);
+	}
+
 	ConnectionCounts counts() {
 		return this.counts;
 	}
@@ -143,9 +208,9 @@ final class TcpResponder {
 	 * Serves a connection on the accept thread: the line in one write where it goes, the rest by the pending
 	 * connections' thread.
 	 */
-	private void serve(Connection connection) {
+	private void serve(Connection connection, ListenerHistory.Entry listener) {
 		this.counts.onAccepted();
-		Exchange exchange = new Exchange(connection, this.line, this.afterLine, this.counts);
+		Exchange exchange = new Exchange(connection, this.line, this.afterLine, this.counts, listener);
 		try {
 			if (!exchange.write()) {
 				this.pending.add(exchange);

@@ -41,7 +41,7 @@ class ComposeTest {
 			Map.entry("responder.message", "message"), Map.entry("responder.close-mode",
 			"closeMode"), Map.entry("responder.client-close-timeout", "clientCloseTimeout"),
 			Map.entry("responder.shutdown-timeout", "shutdownTimeout"), Map.entry("responder.write-timeout", "writeTimeout"),
-			Map.entry("responder.fail-fast", "failFast"), Map.entry("responder.tcp.refresh-interval", "tcp.refreshInterval"),
+			Map.entry("responder.fail-fast", "failFast"), Map.entry("responder.retry-bind", "retryBind"), Map.entry("responder.tcp.refresh-interval", "tcp.refreshInterval"),
 			Map.entry("responder.security.anonymous-reads", "security.anonymousReads"));
 
 	/** Variables of the responder service that are Spring Boot's own settings rather than responder.* ones. */

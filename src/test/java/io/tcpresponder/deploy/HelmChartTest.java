@@ -380,6 +380,7 @@ class HelmChartTest {
 		responder.put("shutdown-timeout", at(values, "responder.shutdownTimeout"));
 		responder.put("write-timeout", at(values, "responder.writeTimeout"));
 		responder.put("fail-fast", at(values, "responder.failFast"));
+		responder.put("retry-bind", at(values, "responder.retryBind"));
 		responder.put("tcp", Map.of("refresh-interval", at(values, "responder.tcp.refreshInterval")));
 		List<String> bindAddresses = at(values, "responder.bindAddresses");
 		String bindAddress = at(values, "responder.bindAddress");

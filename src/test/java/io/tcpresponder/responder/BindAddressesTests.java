@@ -105,8 +105,8 @@ class BindAddressesTests {
 		try (ServerSocket holder = new ServerSocket()) {
 			holder.bind(new InetSocketAddress(SECOND, port));
 			assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
-				.withMessage("Unable to start the TCP responder on 127.0.0.2 port " + port
-						+ ": EADDRINUSE (Address already in use)");
+				.withMessageStartingWith("Unable to start the TCP responder on 127.0.0.2 port " + port
+						+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
 			List<ListenerStatus> listeners = responder.listenerStatuses();
 			assertThat(listeners.get(0).state()).isEqualTo(ListenerState.LISTENING);
 			assertThat(listeners.get(0).lastError()).isNull();
@@ -138,9 +138,10 @@ class BindAddressesTests {
 			first.bind(new InetSocketAddress(FIRST, port));
 			second.bind(new InetSocketAddress(SECOND, port));
 			assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
-				.withMessage("Unable to start the TCP responder on 127.0.0.1 port " + port
-						+ ": EADDRINUSE (Address already in use); on 127.0.0.2 port " + port
-						+ ": EADDRINUSE (Address already in use)")
+				.withMessageStartingWith("Unable to start the TCP responder on 127.0.0.1 port " + port
+						+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ")
+				.withMessageContaining("; on 127.0.0.2 port " + port
+						+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ")
 				.satisfies((ex) -> assertThat(ex.getFailures()).extracting(ResponderBindException.Failure::address)
 					.containsExactly("127.0.0.1", "127.0.0.2"));
 			assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
@@ -156,8 +157,8 @@ class BindAddressesTests {
 		int port = Ports.unused();
 		TcpResponder responder = responder(settings(List.of(EVERY_IPV4_ADDRESS, FIRST), port, false));
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
-			.withMessage("Unable to start the TCP responder on 127.0.0.1 port " + port
-					+ ": EADDRINUSE (Address already in use)");
+			.withMessageStartingWith("Unable to start the TCP responder on 127.0.0.1 port " + port
+					+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address, ListenerStatus::state)
 			.containsExactly(tuple("0.0.0.0", ListenerState.LISTENING),
 					tuple("127.0.0.1", ListenerState.FAILED));
@@ -199,8 +200,8 @@ class BindAddressesTests {
 		TcpResponder responder = responder(
 				new ListenerSettings(List.of(EVERY_IPV6_ADDRESS, EVERY_IPV4_ADDRESS), port, Responders.OPTIONS));
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
-			.withMessage("Unable to start the TCP responder on 0.0.0.0 port " + port
-					+ ": EADDRINUSE (Address already in use)");
+			.withMessageStartingWith("Unable to start the TCP responder on 0.0.0.0 port " + port
+					+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address, ListenerStatus::state)
 			.containsExactly(tuple("::", ListenerState.LISTENING), tuple("0.0.0.0", ListenerState.FAILED));
 		assertThat(responder.listenerStatuses().get(1).lastError().errno()).isEqualTo(98);

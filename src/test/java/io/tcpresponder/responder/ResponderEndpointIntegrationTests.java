@@ -210,8 +210,14 @@ class ResponderEndpointIntegrationTests {
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			JsonNode problem = Actuator.json(response);
 			assertThat(problem.get("title").asString()).isEqualTo("Conflict");
-			assertThat(problem.get("detail").asString()).isEqualTo("The new listener on :: did not bind port "
-					+ holder.getLocalPort() + ": Address already in use (EADDRINUSE)");
+			assertThat(problem.get("detail").asString()).startsWith("The new listener on :: did not bind port "
+					+ holder.getLocalPort() + ": Address already in use (EADDRINUSE), held by 1 listening socket");
+			assertThat(response.headers().firstValue("Retry-After")).as("no time is known for a listener to go")
+				.isEmpty();
+			assertThat(problem.at("/blockers/listeners").asLong()).isEqualTo(1);
+			assertThat(problem.at("/blockers/holders/0/pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+			assertThat(problem.get("freeAt").isNull()).isTrue();
+			assertThat(problem.get("reuseAddressWouldHelp").asBoolean()).isFalse();
 			JsonNode failed = problem.get("responder");
 			assertThat(failed.get("state").asString()).isEqualTo("FAILED");
 			assertThat(failed.get("port").asInt()).isEqualTo(holder.getLocalPort());

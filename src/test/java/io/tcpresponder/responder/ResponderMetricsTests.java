@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 class ResponderMetricsTests {
 
 	private final TcpResponder responder = new TcpResponder(TransportChoice.AUTO.load(), Responders.anyPort(),
-			"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
+			"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -58,7 +58,7 @@ class ResponderMetricsTests {
 	void listeningHasARowPerAddressThatFollowsARestartChangingThem() {
 		TcpResponder responder = new TcpResponder(TransportChoice.AUTO.load(), new ListenerSettings(
 				List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2")), 0, Responders.OPTIONS),
-				"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
+				"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
 		try {
 			new ResponderMetrics(responder).bindTo(this.registry);
 			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("127.0.0.1", 0.0, "127.0.0.2", 0.0));

@@ -22,7 +22,7 @@ final class ResponderProcess {
 	public static void main(String[] args) throws IOException {
 		Transport transport = TransportChoice.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)).load();
 		TcpResponder responder = new TcpResponder(transport, Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(1024)),
-				Clients.LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(10), Duration.ofSeconds(5));
+				Clients.LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(10), Duration.ofSeconds(5), false);
 		responder.start();
 		System.out.println("transport " + transport.name());
 		System.out.println("port " + responder.settings().port());

@@ -99,8 +99,8 @@ class ResponderStartupTests {
 				.isThrownBy(() -> run("responder.port=" + port, "responder.bind-addresses=127.0.0.1,127.0.0.2",
 						"responder.fail-fast=true")
 					.close())
-				.withMessage("Unable to start the TCP responder on 127.0.0.2 port " + port
-						+ ": EADDRINUSE (Address already in use)");
+				.withMessageStartingWith("Unable to start the TCP responder on 127.0.0.2 port " + port
+						+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
 			assertThat(output).contains("APPLICATION FAILED TO START",
 					"The TCP responder could not listen on 127.0.0.2 port " + port + ": EADDRINUSE (Address already in use).",
 					"responder.bind-addresses");
@@ -116,8 +116,8 @@ class ResponderStartupTests {
 			.isThrownBy(() -> run("responder.port=" + port, "responder.bind-addresses=0.0.0.0,127.0.0.1",
 					"responder.fail-fast=true")
 				.close())
-			.withMessage("Unable to start the TCP responder on 127.0.0.1 port " + port
-					+ ": EADDRINUSE (Address already in use)");
+			.withMessageStartingWith("Unable to start the TCP responder on 127.0.0.1 port " + port
+					+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
 		assertThat(output).contains("The TCP responder could not listen on 127.0.0.1 port " + port
 				+ ": EADDRINUSE (Address already in use). responder.bind-addresses has a wildcard address beside others.")
 			.contains("On Linux a wildcard address (0.0.0.0 or ::) and another address on the same port refuse each other");
@@ -175,11 +175,13 @@ class ResponderStartupTests {
 			assertThatExceptionOfType(ResponderBindException.class)
 				.isThrownBy(() -> run("responder.port=" + port, "responder.fail-fast=true").close())
 				.withRootCauseInstanceOf(java.io.IOException.class)
-				.withMessage("Unable to start the TCP responder on :: port " + port
-						+ ": EADDRINUSE (Address already in use)");
+				.withMessageStartingWith("Unable to start the TCP responder on :: port " + port
+						+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
 			assertThat(output).doesNotContain("Application run failed")
 				.contains("APPLICATION FAILED TO START", "The TCP responder could not listen on :: port " + port
-						+ ": EADDRINUSE (Address already in use). The kernel shows 1 listening socket on port " + port)
+						+ ": EADDRINUSE (Address already in use). The kernel shows it held by 1 listening socket (inode ")
+				.contains("process " + ProcessHandle.current().pid() + " (java)); a listening socket stays until its "
+						+ "process closes it")
 				.contains("Stop the process that listens on port " + port + " (ss -ltnp 'sport = :" + port
 						+ "' names it), or choose another port with responder.port.")
 				.contains("Or set responder.fail-fast=false");
@@ -196,9 +198,10 @@ class ResponderStartupTests {
 				.close());
 		assertThat(output).doesNotContain("Application run failed")
 			.contains("The TCP responder could not listen on 127.0.0.1 port " + port
-					+ ": EADDRINUSE (Address already in use). The kernel shows no listener on port " + port
-					+ " but 1 socket in TIME_WAIT")
-			.contains("Wait up to 60 seconds for them to expire, or set responder.reuse-address=true");
+					+ ": EADDRINUSE (Address already in use). The kernel shows it held by 1 socket in TIME_WAIT until ")
+			.containsPattern("A start at or after \\S+ \\(in \\d+ s\\), when the kernel removes them, binds port " + port)
+			.contains("Or set responder.reuse-address=true, which binds over them only if the listener that left them, "
+					+ "not this process's, had SO_REUSEADDR on too.");
 	}
 
 	@Test

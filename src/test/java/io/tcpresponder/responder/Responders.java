@@ -95,8 +95,18 @@ final class Responders implements BeforeEachCallback, AfterEachCallback {
 	 */
 	TcpResponder create(ListenerSettings settings, String line, CloseMode closeMode, Duration writeTimeout,
 			Duration clientCloseTimeout) {
+		return create(settings, line, closeMode, writeTimeout, clientCloseTimeout, false);
+	}
+
+	/**
+	 * A responder on the transport, not started yet, stopped after the test.
+	 * @param retryBind whether it binds again by itself when refused with EADDRINUSE ({@code responder.retry-bind})
+	 * @return the responder
+	 */
+	TcpResponder create(ListenerSettings settings, String line, CloseMode closeMode, Duration writeTimeout,
+			Duration clientCloseTimeout, boolean retryBind) {
 		TcpResponder responder = new TcpResponder(this.transport, settings, line, closeMode, writeTimeout,
-				clientCloseTimeout);
+				clientCloseTimeout, retryBind);
 		this.responders.add(responder);
 		return responder;
 	}
