@@ -118,6 +118,7 @@ public final class BindBlockers {
 			logger.debug("Reading the kernel's socket tables failed", ex);
 			return Blockers.none();
 		}
+		long read = System.nanoTime();
 		Map<Long, SocketOwners.Owner> found = this.owners.find(verdict.listenerInodes());
 		List<Blockers.Holder> holders = verdict.holders.stream().map((holder) -> {
 			SocketOwners.Owner owner = found.get(holder.inode());
@@ -125,8 +126,8 @@ public final class BindBlockers {
 					? new Blockers.Holder(holder.address(), holder.inode(), holder.uid(), owner.pid(), owner.command())
 					: holder;
 		}).toList();
-		Instant freeAt = verdict.freeAt().isPresent()
-				? wallNow.plusNanos(verdict.freeAt().getAsLong() - now) : null;
+		OptionalLong free = verdict.freeAt(read);
+		Instant freeAt = free.isPresent() ? wallNow.plusNanos(free.getAsLong() - now) : null;
 		return new Blockers(verdict.timeWait, verdict.listeners, verdict.others, freeAt, verdict.reuseAddressWouldHelp(),
 				holders);
 	}
@@ -267,7 +268,9 @@ public final class BindBlockers {
 
 		private boolean lastsUntilClosed;
 
-		private long freeAt = Long.MIN_VALUE;
+		private long timeWaitTicks = -1;
+
+		private long finWait2Ticks = -1;
 
 		private boolean anyUnknownOrigin;
 
@@ -317,7 +320,12 @@ public final class BindBlockers {
 				this.anyWithoutReuseAddress = true;
 			}
 			if (timeWaitTimer) {
-				this.freeAt = Math.max(this.freeAt, removedAt(socket.timerTicks(), armedSeconds, expires));
+				if (socket.state() == TIME_WAIT) {
+					this.timeWaitTicks = Math.max(this.timeWaitTicks, socket.timerTicks());
+				}
+				else {
+					this.finWait2Ticks = Math.max(this.finWait2Ticks, socket.timerTicks());
+				}
 			}
 			else {
 				this.lastsUntilClosed = true;
@@ -357,25 +365,38 @@ public final class BindBlockers {
 		/**
 		 * When the timer wheel removes a socket whose timer the table tells, never before.
 		 */
-		private long removedAt(long ticks, long armedSeconds, long expires) {
+		private long removedAt(long read, long ticks, long armedSeconds) {
 			KernelClock clock = this.clock;
+			long expires = read + (ticks + 1) * (1_000_000_000L / USER_HZ);
 			if (clock == null) {
-				return expires + (1_000_000_000L / USER_HZ) + UNKNOWN_CLOCK_DELAY_NANOS;
+				return expires + UNKNOWN_CLOCK_DELAY_NANOS;
 			}
 			int hz = clock.hz();
 			// The table truncates to a clock tick of 10 ms: take the last kernel tick it may stand for, plus one for
 			// the tick the clock was read in.
 			long remaining = Math.ceilDiv((ticks + 1) * hz, USER_HZ) - 1;
-			long expiresAt = clock.jiffiesAt(this.now) + remaining + 1;
+			long expiresAt = clock.jiffiesAt(read) + remaining + 1;
 			long fires = TimerWheel.firesAt(expiresAt, armedSeconds * hz);
 			return clock.nanoTimeOf(fires + 1);
 		}
 
-		OptionalLong freeAt() {
-			if (this.listeners > 0 || this.lastsUntilClosed || this.freeAt == Long.MIN_VALUE) {
+		/**
+		 * When the last blocking socket goes away, if each goes away by itself.
+		 * @param read when the tables had been read: a timer's ticks count from the moment its line was made, which
+		 * is no later, so taking this moment keeps {@code freeAt} from being early
+		 */
+		OptionalLong freeAt(long read) {
+			if (this.listeners > 0 || this.lastsUntilClosed || (this.timeWaitTicks < 0 && this.finWait2Ticks < 0)) {
 				return OptionalLong.empty();
 			}
-			return OptionalLong.of(this.freeAt);
+			long freeAt = Long.MIN_VALUE;
+			if (this.timeWaitTicks >= 0) {
+				freeAt = removedAt(read, this.timeWaitTicks, TIME_WAIT_SECONDS);
+			}
+			if (this.finWait2Ticks >= 0) {
+				freeAt = Math.max(freeAt, removedAt(read, this.finWait2Ticks, this.finTimeoutSeconds));
+			}
+			return OptionalLong.of(freeAt);
 		}
 
 		@Nullable Boolean reuseAddressWouldHelp() {

@@ -37,7 +37,7 @@ import oshi.software.os.InternetProtocolStats;
  * closes first, and clients read to the end and close. A TIME_WAIT socket is one 4-tuple, so the clients bind
  * distinct source addresses 127.0.0.2, 127.0.0.3, ... and ports. TIME_WAIT lasts 60 seconds: the fill takes a few
  * seconds and the rounds are timed within the rest, interleaved, reads of each kind in turn; the median of each is
- * printed. Nothing is left behind but the TIME_WAIT sockets, which the kernel ends 60 seconds later.
+ * printed, with the cost of a refused bind's verdict ({@link BindBlockers}) over the same sockets. Nothing is left behind but the TIME_WAIT sockets, which the kernel ends 60 seconds later.
  */
 public final class KernelTcpViewBenchmark {
 
@@ -137,6 +137,8 @@ public final class KernelTcpViewBenchmark {
 		KernelTcpView view = new KernelTcpView(Duration.ZERO, () -> 4096);
 		SocketTableReader tables = new SocketTableReader();
 		InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
+		BindBlockers blockers = new BindBlockers();
+		RefusedBind refused = new RefusedBind(loopback(), port, false, false, false);
 		PortView before = view.read(port);
 		System.out.printf(Locale.ROOT, "Port %d: %d TIME_WAIT, %d LISTEN; /proc/net/tcp %d lines, tcp6 %d lines%n",
 				port, before.count(TcpState.TIME_WAIT), before.count(TcpState.LISTEN), lines("/proc/net/tcp"),
@@ -146,7 +148,8 @@ public final class KernelTcpViewBenchmark {
 				new Timer("cat /proc/net/tcp /proc/net/tcp6", () -> run("cat", "/proc/net/tcp", "/proc/net/tcp6")),
 				new Timer("KernelTcpView.read (uncached)", () -> view.read(port).count(TcpState.TIME_WAIT)),
 				new Timer("  of which the tables alone", () -> tablesOnly(tables, port)),
-				new Timer("OSHI getConnections()", () -> oshiTimeWait(oshi, port)));
+				new Timer("OSHI getConnections()", () -> oshiTimeWait(oshi, port)),
+				new Timer("BindBlockers.read (a refused bind)", () -> blockers.read(refused, List.of()).timeWait()));
 		for (Timer timer : timers) {
 			timer.warmUp(3);
 		}

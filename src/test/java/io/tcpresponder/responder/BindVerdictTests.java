@@ -2,6 +2,7 @@ package io.tcpresponder.responder;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -74,6 +76,7 @@ class BindVerdictTests {
 			start(choice, "on-then-off", () -> onBeforeOffAfter(transport));
 			start(choice, "retry", () -> retryBindsByItself(transport));
 			start(choice, "specific-vs-wildcard", () -> specificAddressUnderAWildcardListener(transport));
+			start(choice, "one-of-two", () -> oneOfTwoAddressesBlocked(transport));
 			for (int i = 0; i < TRIALS; i++) {
 				int delay = i;
 				start(choice, "trial-" + i, () -> {
@@ -146,6 +149,51 @@ class BindVerdictTests {
 
 	@ParameterizedTest
 	@MethodSource("each")
+	void ofTwoAddressesOnlyTheOneWithTimeWaitIsBlocked(TransportChoice choice) {
+		Outcome outcome = outcome(choice, "one-of-two");
+		assertThat(outcome.refusedOff().timeWait()).isEqualTo(3);
+		assertThat(outcome.refusedOff().reuseAddressWouldHelp()).isFalse();
+		assertThat(outcome.boundWithOn()).as("127.0.0.1 listens, with no verdict").isTrue();
+		outcome.assertKeptToTheSecond();
+	}
+
+	@ParameterizedTest
+	@MethodSource("each")
+	void aListenerOfAnotherOwnerBlocksWithNoFreeAtAndAStopCancelsTheBackoffRetry(TransportChoice choice)
+			throws IOException {
+		Transport transport = Transports.load(choice);
+		try (ServerSocket holder = new ServerSocket(0, 1, LOOPBACK)) {
+			TcpResponder responder = new TcpResponder(transport,
+					new ListenerSettings(List.of(LOOPBACK), holder.getLocalPort(), ON), Clients.LINE,
+					CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), true);
+			synchronized (this.responders) {
+				this.responders.add(responder);
+			}
+			assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start);
+			Blockers blockers = responder.listenerStatuses().getFirst().blockers();
+			assertThat(blockers.listeners()).isEqualTo(1);
+			assertThat(blockers.freeAt()).isNull();
+			assertThat(blockers.reuseAddressWouldHelp()).isFalse();
+			assertThat(blockers.holders()).singleElement().satisfies((owner) -> {
+				assertThat(owner.pid()).isEqualTo(ProcessHandle.current().pid());
+				assertThat(owner.inode()).isPositive();
+			});
+			Instant retryAt = responder.retryAt();
+			Instant failedAt = responder.listenerStatuses().getFirst().since();
+			assertThat(retryAt).as("a backoff retry, with no time known").isNotNull();
+			assertThat(Duration.between(failedAt, retryAt)).isBetween(BindRetry.FIRST_BACKOFF.minusMillis(100),
+					BindRetry.FIRST_BACKOFF.plusMillis(100));
+			responder.stop(Duration.ofSeconds(1));
+			assertThat(responder.retryAt()).isNull();
+			holder.close();
+			await().during(BindRetry.FIRST_BACKOFF.plusSeconds(1))
+				.atMost(WAIT)
+				.until(() -> responder.status().state() == ResponderState.STOPPED);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("each")
 	void retryBindBindsByItselfJustAfterFreeAtWithoutCountingARestart(TransportChoice choice) {
 		Outcome outcome = outcome(choice, "retry");
 		assertThat(outcome.retryAt()).isEqualTo(outcome.refusedOff().freeAt().plus(BindRetry.AFTER_FREE));
@@ -191,6 +239,20 @@ class BindVerdictTests {
 		responder.stop(Duration.ofSeconds(1));
 		Outcome probed = Outcome.probed(transport, LOOPBACK, port, off, off, this.trials);
 		return new Outcome(off, off, other.bound(), null, null, probed.probes());
+	}
+
+	private Outcome oneOfTwoAddressesBlocked(Transport transport) throws Exception {
+		InetAddress second = InetAddress.ofLiteral("127.0.0.2");
+		TcpResponder responder = responder(transport, new ListenerSettings(List.of(LOOPBACK, second), 0, OFF), false);
+		int port = serveThree(responder, second);
+		RestartResult result = responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF));
+		assertThat(((RestartResult.BindFailed) result).address()).isEqualTo("127.0.0.2");
+		Blockers off = refused(result);
+		List<ListenerStatus> listeners = responder.listenerStatuses();
+		boolean firstListens = listeners.get(0).listening() && listeners.get(0).blockers() == null
+				&& listeners.get(1).failed();
+		Outcome probed = Outcome.probed(transport, second, port, off, off, this.trials);
+		return new Outcome(off, off, firstListens, null, null, probed.probes());
 	}
 
 	private Outcome retryBindsByItself(Transport transport) throws Exception {
