@@ -68,7 +68,8 @@ public record KernelClock(int hz, long jiffies, long nanoTime) {
 			return Optional.empty();
 		}
 		try {
-			return parse(Files.readString(timerList));
+			String text = Files.readString(timerList);
+			return parse(text, System.nanoTime());
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Reading the kernel's clock from " + timerList + " failed", ex);
@@ -76,7 +77,15 @@ public record KernelClock(int hz, long jiffies, long nanoTime) {
 		}
 	}
 
-	static Optional<KernelClock> parse(String timerList) {
+	/**
+	 * The clock of a reading of {@code /proc/timer_list}. Its {@code jiffies} line is written after its {@code now}
+	 * line, a tick or more later on a busy machine, so the tick is taken to begin when the reading ended: no later
+	 * than the truth, so that a time told from it is never early.
+	 * @param timerList the file's text
+	 * @param readAt the {@link System#nanoTime()} when the reading ended
+	 * @return the clock, or empty if the text does not say it
+	 */
+	static Optional<KernelClock> parse(String timerList, long readAt) {
 		Matcher now = NOW.matcher(timerList);
 		Matcher jiffies = JIFFIES.matcher(timerList);
 		if (!now.find() || !jiffies.find()) {
@@ -95,7 +104,7 @@ public record KernelClock(int hz, long jiffies, long nanoTime) {
 			}
 		}
 		// A tick counter that fits no choice within a minute is not one this reading can trust.
-		return (bestError < 60) ? Optional.of(new KernelClock(best, ticks, nanos)) : Optional.empty();
+		return (bestError < 60) ? Optional.of(new KernelClock(best, ticks, readAt)) : Optional.empty();
 	}
 
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 
 import io.tcpresponder.kernel.Blockers;
 import io.tcpresponder.support.Clients;
+import io.tcpresponder.support.JvmLaunch;
+import io.tcpresponder.support.JvmProcess;
 import io.tcpresponder.support.KernelSockets;
 import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.ListeningSocket;
@@ -25,6 +27,7 @@ import io.tcpresponder.transport.SocketOptions;
 import io.tcpresponder.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +42,13 @@ import static org.awaitility.Awaitility.await;
  * one tried from then on succeeds within a second after it, never before. Every scenario waits for the kernel's own
  * timer (about 62 s), so all of them start at once, before the first test, and each test reads its own; the
  * {@code freeAt} figures of every trial go to {@code target/bind-verdict-trials.txt}.
+ *
+ * <p>
+ * Tagged {@code bind-timing} and run with {@code mvn -B -Pbind-timing test}, outside the default suite: on a machine
+ * whose cores are all busy it still fails now and then (a trial's {@code freeAt} a bucket of the timer wheel late, a
+ * closed listener still in the kernel's table at the restart's bind, a holder's process not found).
  */
+@Tag("bind-timing")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BindVerdictTests {
 
@@ -77,6 +86,7 @@ class BindVerdictTests {
 			start(choice, "retry", () -> retryBindsByItself(transport));
 			start(choice, "specific-vs-wildcard", () -> specificAddressUnderAWildcardListener(transport));
 			start(choice, "one-of-two", () -> oneOfTwoAddressesBlocked(transport));
+			start(choice, "other-process", () -> leftByAnotherProcess(choice, transport));
 			for (int i = 0; i < TRIALS; i++) {
 				int delay = i;
 				start(choice, "trial-" + i, () -> {
@@ -144,6 +154,15 @@ class BindVerdictTests {
 		assertThat(outcome.refusedOff().timeWait()).isEqualTo(3);
 		assertThat(outcome.refusedOff().reuseAddressWouldHelp()).isFalse();
 		assertThat(outcome.boundWithOn()).as("127.0.0.2 overlaps none of the sockets on 127.0.0.1").isTrue();
+		outcome.assertKeptToTheSecond();
+	}
+
+	@ParameterizedTest
+	@MethodSource("each")
+	void timeWaitLeftByAnotherProcessSaysNotWhetherReuseAddressHelpsAndStillKeepsFreeAt(TransportChoice choice) {
+		Outcome outcome = outcome(choice, "other-process");
+		assertThat(outcome.refusedOff().timeWait()).isEqualTo(3);
+		assertThat(outcome.refusedOff().reuseAddressWouldHelp()).as("the listener was another process's").isNull();
 		outcome.assertKeptToTheSecond();
 	}
 
@@ -241,6 +260,40 @@ class BindVerdictTests {
 		return new Outcome(off, off, other.bound(), null, null, probed.probes());
 	}
 
+	/**
+	 * Another process's responder, without SO_REUSEADDR, serves three clients and exits; this one cannot bind its
+	 * port with SO_REUSEADDR on.
+	 */
+	private Outcome leftByAnotherProcess(TransportChoice choice, Transport transport) throws Exception {
+		int port;
+		try (JvmProcess other = JvmLaunch.mainClass(ResponderProcess.class)
+			.jvmOptions("--enable-native-access=ALL-UNNAMED", "-Xmx64m")
+			.arguments(choice.value(), "reuse-address-off")
+			.log(Files.createTempFile("other-responder", ".txt"))
+			.start()) {
+			port = Integer.parseInt(other.awaitLog("^port (\\d+)$").group(1));
+			for (int i = 0; i < 3; i++) {
+				try (Socket client = Clients.connect(LOOPBACK, port)) {
+					assertThat(Clients.readToEnd(client)).isEqualTo(Clients.LINE);
+				}
+			}
+			other.closeInput();
+			other.awaitExit();
+		}
+		int otherPort = port;
+		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", otherPort) == 3);
+		TcpResponder responder = new TcpResponder(transport, new ListenerSettings(List.of(), port, ON), Clients.LINE,
+				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
+		synchronized (this.responders) {
+			this.responders.add(responder);
+		}
+		ResponderBindException refused = org.junit.jupiter.api.Assertions.assertThrows(ResponderBindException.class,
+				responder::start);
+		Blockers blockers = refused.getFailures().getFirst().blockers();
+		assertThat(blockers).isNotNull();
+		return Outcome.probed(transport, LOOPBACK, port, blockers, blockers, this.trials);
+	}
+
 	private Outcome oneOfTwoAddressesBlocked(Transport transport) throws Exception {
 		InetAddress second = InetAddress.ofLiteral("127.0.0.2");
 		TcpResponder responder = responder(transport, new ListenerSettings(List.of(LOOPBACK, second), 0, OFF), false);
@@ -331,7 +384,7 @@ class BindVerdictTests {
 		static Outcome probed(Transport transport, InetAddress address, int port, Blockers off, Blockers on,
 				List<String> trials) throws InterruptedException {
 			Instant freeAt = off.freeAt();
-			assertThat(freeAt).isNotNull();
+			assertThat(freeAt).as("freeAt of %s", off).isNotNull();
 			List<Probe> probes = new ArrayList<>();
 			sleepUntil(freeAt.minusSeconds(1));
 			probes.add(tryBind(transport, address, port));

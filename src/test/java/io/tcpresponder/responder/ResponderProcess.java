@@ -12,7 +12,8 @@ import io.tcpresponder.transport.Transport;
  * prints {@code port N} once listening, serves until its standard input ends, then prints its counts and exits.
  *
  * <p>
- * Arguments: the transport ({@code auto}, {@code native} or {@code nio}).
+ * Arguments: the transport ({@code auto}, {@code native} or {@code nio}); optionally {@code reuse-address-off}, for a
+ * listener without SO_REUSEADDR.
  */
 final class ResponderProcess {
 
@@ -21,7 +22,9 @@ final class ResponderProcess {
 
 	public static void main(String[] args) throws IOException {
 		Transport transport = TransportChoice.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)).load();
-		TcpResponder responder = new TcpResponder(transport, Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(1024)),
+		boolean reuseAddress = !(args.length > 1 && args[1].equals("reuse-address-off"));
+		TcpResponder responder = new TcpResponder(transport,
+				Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(1024).withReuseAddress(reuseAddress)),
 				Clients.LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(10), Duration.ofSeconds(5), false);
 		responder.start();
 		System.out.println("transport " + transport.name());
