@@ -176,7 +176,8 @@ public final class BindBlockers {
 	}
 
 	/**
-	 * A socket's local address, as the bind rules compare it.
+	 * Whether an IPv6 socket's local address is an IPv4-mapped one ({@code ::ffff:a.b.c.d}): an IPv4 client of a
+	 * dual-stack listener.
 	 */
 	private static boolean isMapped(int[] words) {
 		return words[0] == 0 && words[1] == 0 && words[2] == MAPPED_WORD;
@@ -233,7 +234,10 @@ public final class BindBlockers {
 			}
 			int[] words = words(listener.getAddress());
 			if (words.length == 1) {
-				return (socketIpv6 ? (isMapped(socket) ? socket[3] : ~words[0]) : socket[0]) == words[0];
+				if (socketIpv6) {
+					return isMapped(socket) && socket[3] == words[0];
+				}
+				return socket[0] == words[0];
 			}
 			return socketIpv6 && socket[0] == words[0] && socket[1] == words[1] && socket[2] == words[2]
 					&& socket[3] == words[3];

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.tcpresponder.transport.Connection;
@@ -88,19 +89,7 @@ final class ListenerGroup {
 	void bind(ListenerSettings next) {
 		this.settings = next;
 		replaceListeners(listenersFor(next));
-		List<ResponderBindException> failures = new ArrayList<>();
-		for (Listener listener : this.listeners) {
-			try {
-				this.settings = this.settings.withPort(listener.bind(this.settings));
-			}
-			catch (ResponderBindException ex) {
-				failures.add(ex);
-			}
-		}
-		logListening();
-		if (!failures.isEmpty()) {
-			throw ResponderBindException.of(failures);
-		}
+		bindEach((listener) -> true);
 	}
 
 	/**
@@ -108,9 +97,18 @@ final class ListenerGroup {
 	 * @throws ResponderBindException if a listener still cannot be bound, naming every address that failed
 	 */
 	void rebindFailed() {
+		bindEach((listener) -> listener.status().failed());
+	}
+
+	/**
+	 * Binds the listeners that the filter picks with the current settings, each in turn; with port 0 the first that
+	 * binds picks the port for the others.
+	 * @throws ResponderBindException if a listener cannot be bound, naming every address that failed
+	 */
+	private void bindEach(Predicate<Listener> which) {
 		List<ResponderBindException> failures = new ArrayList<>();
 		for (Listener listener : this.listeners) {
-			if (listener.status().failed()) {
+			if (which.test(listener)) {
 				try {
 					this.settings = this.settings.withPort(listener.bind(this.settings));
 				}
