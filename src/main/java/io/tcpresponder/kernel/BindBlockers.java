@@ -5,7 +5,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +18,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import io.tcpresponder.transport.SocketTable;
+import io.tcpresponder.transport.TableSocket;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -46,9 +47,6 @@ public final class BindBlockers {
 	/** {@code TCP_TIMEWAIT_LEN}: a constant of the kernel, not a setting. */
 	private static final long TIME_WAIT_SECONDS = 60;
 
-	/** The tables' timers are in clock ticks of {@code USER_HZ}, 100 a second whatever the kernel's HZ. */
-	private static final long USER_HZ = 100;
-
 	/** The TIME_WAIT timer, in the tables' {@code tr} column. */
 	private static final int TIME_WAIT_TIMER = 3;
 
@@ -65,33 +63,28 @@ public final class BindBlockers {
 	 */
 	private static final long ATTRIBUTION_SLACK_NANOS = Duration.ofSeconds(1).toNanos();
 
-	private static final int MAPPED_WORD = ByteBuffer.wrap(new byte[] { 0, 0, (byte) 0xff, (byte) 0xff })
-		.order(ByteOrder.nativeOrder())
-		.getInt();
+	/** The third word of an IPv4-mapped address, {@code ::ffff:a.b.c.d}. */
+	private static final int MAPPED_WORD = 0x0000FFFF;
 
-	private final Path tcp;
-
-	private final Path tcp6;
+	private final @Nullable SocketTable table;
 
 	private final Path proc;
 
 	private final Supplier<Optional<KernelClock>> clock;
 
-	private final SocketTableReader reader = new SocketTableReader();
-
 	private final SocketOwners owners;
 
 	/**
-	 * The blockers as this host's {@code /proc} shows them, with the kernel's clock where it can be read.
+	 * The blockers as the kernel's socket table shows them, with the kernel's clock where it can be read.
+	 * @param table where the port's sockets are read from, {@code null} where there is none (not Linux)
 	 */
-	public BindBlockers() {
-		this(Path.of("/proc"), KernelClock::read);
+	public BindBlockers(@Nullable SocketTable table) {
+		this(table, Path.of("/proc"), KernelClock::read);
 	}
 
-	BindBlockers(Path proc, Supplier<Optional<KernelClock>> clock) {
+	BindBlockers(@Nullable SocketTable table, Path proc, Supplier<Optional<KernelClock>> clock) {
+		this.table = table;
 		this.proc = proc;
-		this.tcp = proc.resolve("net/tcp");
-		this.tcp6 = proc.resolve("net/tcp6");
 		this.clock = clock;
 		this.owners = new SocketOwners(proc);
 	}
@@ -103,16 +96,16 @@ public final class BindBlockers {
 	 * @return the blockers, {@link Blockers#none()} where the tables cannot be read
 	 */
 	public synchronized Blockers read(RefusedBind probe, List<PastListener> own) {
-		if (!Files.isReadable(this.tcp)) {
+		SocketTable table = this.table;
+		if (table == null) {
 			return Blockers.none();
 		}
 		long now = System.nanoTime();
 		Instant wallNow = Instant.now();
 		Verdict verdict = new Verdict(new Target(probe), probe, own, this.clock.get().orElse(null), now,
-				finTimeoutSeconds(), ownUid());
+				finTimeoutSeconds(), ownUid(), table.timerResolutionMillis());
 		try {
-			this.reader.forEach(this.tcp, probe.port(), verdict::add);
-			this.reader.forEach(this.tcp6, probe.port(), verdict::add);
+			table.forEach(probe.port(), verdict::add);
 		}
 		catch (IOException ex) {
 			logger.debug("Reading the kernel's socket tables failed", ex);
@@ -151,10 +144,10 @@ public final class BindBlockers {
 	}
 
 	/**
-	 * An address as the tables print it: each 32-bit word of the address in the host's byte order.
+	 * An address as {@link TableSocket#addressWord} gives it: 32-bit words, in network order.
 	 */
 	static int[] words(byte[] address) {
-		ByteBuffer bytes = ByteBuffer.wrap(address).order(ByteOrder.nativeOrder());
+		ByteBuffer bytes = ByteBuffer.wrap(address);
 		int[] words = new int[address.length / 4];
 		for (int i = 0; i < words.length; i++) {
 			words[i] = bytes.getInt();
@@ -163,7 +156,7 @@ public final class BindBlockers {
 	}
 
 	private static InetAddress addressOf(boolean ipv6, int[] words) {
-		ByteBuffer bytes = ByteBuffer.allocate(ipv6 ? 16 : 4).order(ByteOrder.nativeOrder());
+		ByteBuffer bytes = ByteBuffer.allocate(ipv6 ? 16 : 4);
 		for (int i = 0; i < (ipv6 ? 4 : 1); i++) {
 			bytes.putInt(words[i]);
 		}
@@ -264,6 +257,8 @@ public final class BindBlockers {
 
 		private final long uid;
 
+		private final int resolutionMillis;
+
 		private long timeWait;
 
 		private long listeners;
@@ -272,9 +267,11 @@ public final class BindBlockers {
 
 		private boolean lastsUntilClosed;
 
-		private long timeWaitTicks = -1;
+		private long timeWaitMillis = -1;
 
-		private long finWait2Ticks = -1;
+		private long finWait2Millis = -1;
+
+		private final int[] address = new int[4];
 
 		private boolean anyUnknownOrigin;
 
@@ -283,7 +280,7 @@ public final class BindBlockers {
 		private final List<Blockers.Holder> holders = new ArrayList<>();
 
 		Verdict(Target target, RefusedBind probe, List<PastListener> own, @Nullable KernelClock clock, long now,
-				long finTimeoutSeconds, long uid) {
+				long finTimeoutSeconds, long uid, int resolutionMillis) {
 			this.target = target;
 			this.probe = probe;
 			this.own = own;
@@ -291,23 +288,29 @@ public final class BindBlockers {
 			this.now = now;
 			this.finTimeoutSeconds = finTimeoutSeconds;
 			this.uid = uid;
+			this.resolutionMillis = resolutionMillis;
 		}
 
-		void add(SocketTableReader.Socket socket) {
-			if (!this.target.overlaps(socket.ipv6(), socket.address())) {
+		void add(TableSocket socket) {
+			int[] address = this.address;
+			for (int i = 0; i < (socket.ipv6() ? 4 : 1); i++) {
+				address[i] = socket.addressWord(i);
+			}
+			if (!this.target.overlaps(socket.ipv6(), address)) {
 				return;
 			}
 			if (socket.state() == LISTEN) {
 				// SO_REUSEADDR never binds beside a listener; SO_REUSEPORT might, but the bind was refused.
 				this.listeners++;
-				this.holders.add(new Blockers.Holder(addressOf(socket.ipv6(), socket.address()), socket.inode(),
+				this.holders.add(new Blockers.Holder(addressOf(socket.ipv6(), address), socket.inode(),
 						socket.uid(), null, null));
 				return;
 			}
 			boolean timeWaitTimer = socket.timer() == TIME_WAIT_TIMER;
 			long armedSeconds = (socket.state() == TIME_WAIT) ? TIME_WAIT_SECONDS : this.finTimeoutSeconds;
-			long expires = this.now + socket.timerTicks() * (1_000_000_000L / USER_HZ);
-			PastListener origin = timeWaitTimer ? origin(socket, expires - armedSeconds * 1_000_000_000L) : null;
+			long expires = this.now + socket.timerMillis() * 1_000_000L;
+			PastListener origin = timeWaitTimer ? origin(socket.ipv6(), address, expires - armedSeconds * 1_000_000_000L)
+					: null;
 			if (origin != null && !conflicts(origin, timeWaitTimer, socket.uid())) {
 				return;
 			}
@@ -325,10 +328,10 @@ public final class BindBlockers {
 			}
 			if (timeWaitTimer) {
 				if (socket.state() == TIME_WAIT) {
-					this.timeWaitTicks = Math.max(this.timeWaitTicks, socket.timerTicks());
+					this.timeWaitMillis = Math.max(this.timeWaitMillis, socket.timerMillis());
 				}
 				else {
-					this.finWait2Ticks = Math.max(this.finWait2Ticks, socket.timerTicks());
+					this.finWait2Millis = Math.max(this.finWait2Millis, socket.timerMillis());
 				}
 			}
 			else {
@@ -350,12 +353,12 @@ public final class BindBlockers {
 		 * The listener of this process that closed connections on the socket's address when it entered its state,
 		 * if all of those had the same options.
 		 */
-		private @Nullable PastListener origin(SocketTableReader.Socket socket, long entered) {
+		private @Nullable PastListener origin(boolean ipv6, int[] address, long entered) {
 			PastListener found = null;
 			for (PastListener listener : this.own) {
 				if (entered >= listener.firstClose() - ATTRIBUTION_SLACK_NANOS
 						&& entered <= listener.lastClose() + ATTRIBUTION_SLACK_NANOS
-						&& this.target.covers(listener.address(), socket.ipv6(), socket.address())) {
+						&& this.target.covers(listener.address(), ipv6, address)) {
 					if (found != null && (found.reuseAddress() != listener.reuseAddress()
 							|| found.reusePort() != listener.reusePort())) {
 						return null;
@@ -368,17 +371,17 @@ public final class BindBlockers {
 
 		/**
 		 * When the timer wheel removes a socket whose timer the table tells, never before.
+		 * @param millis the milliseconds the table tells, no more than the truth and less by up to its resolution
 		 */
-		private long removedAt(long read, long ticks, long armedSeconds) {
+		private long removedAt(long read, long millis, long armedSeconds) {
 			KernelClock clock = this.clock;
-			long expires = read + (ticks + 1) * (1_000_000_000L / USER_HZ);
+			long expires = read + (millis + this.resolutionMillis) * 1_000_000L;
 			if (clock == null) {
 				return expires + UNKNOWN_CLOCK_DELAY_NANOS;
 			}
 			int hz = clock.hz();
-			// The table truncates to a clock tick of 10 ms: take the last kernel tick it may stand for, plus one for
-			// the tick the clock was read in.
-			long remaining = Math.ceilDiv((ticks + 1) * hz, USER_HZ) - 1;
+			// Take the last kernel tick the figure may stand for, plus one for the tick the clock was read in.
+			long remaining = Math.ceilDiv((millis + this.resolutionMillis) * hz, 1000) - 1;
 			long expiresAt = clock.jiffiesAt(read) + remaining + 1;
 			long fires = TimerWheel.firesAt(expiresAt, armedSeconds * hz);
 			return clock.nanoTimeOf(fires + 1);
@@ -390,15 +393,15 @@ public final class BindBlockers {
 		 * is no later, so taking this moment keeps {@code freeAt} from being early
 		 */
 		OptionalLong freeAt(long read) {
-			if (this.listeners > 0 || this.lastsUntilClosed || (this.timeWaitTicks < 0 && this.finWait2Ticks < 0)) {
+			if (this.listeners > 0 || this.lastsUntilClosed || (this.timeWaitMillis < 0 && this.finWait2Millis < 0)) {
 				return OptionalLong.empty();
 			}
 			long freeAt = Long.MIN_VALUE;
-			if (this.timeWaitTicks >= 0) {
-				freeAt = removedAt(read, this.timeWaitTicks, TIME_WAIT_SECONDS);
+			if (this.timeWaitMillis >= 0) {
+				freeAt = removedAt(read, this.timeWaitMillis, TIME_WAIT_SECONDS);
 			}
-			if (this.finWait2Ticks >= 0) {
-				freeAt = Math.max(freeAt, removedAt(read, this.finWait2Ticks, this.finTimeoutSeconds));
+			if (this.finWait2Millis >= 0) {
+				freeAt = Math.max(freeAt, removedAt(read, this.finWait2Millis, this.finTimeoutSeconds));
 			}
 			return OptionalLong.of(freeAt);
 		}

@@ -1,46 +1,54 @@
 package io.tcpresponder.kernel;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
+import io.tcpresponder.transport.SocketTable;
+import io.tcpresponder.transport.TableSocket;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The kernel's view of a TCP port, read from {@code /proc/net/tcp}, {@code /proc/net/tcp6} and
- * {@code /proc/net/netstat}: the port's sockets by state (a dual-stack listener's IPv4 clients are in
- * {@code tcp6}), its listeners' accept queue, and the host's listen overflow counters.
+ * The kernel's view of a TCP port: the port's sockets by state and its listening sockets with their accept queues,
+ * from a {@link SocketTable} (sock_diag netlink, or {@code /proc/net/tcp} where netlink cannot be opened), and the
+ * host's listen overflow counters from {@code /proc/net/netstat}.
  *
  * <p>
- * The accept queue limit is not in those tables (for a listener, {@code tx_queue} is always 0), and the kernel gives
- * it only through sock_diag netlink, which the JDK cannot open. It is what the kernel makes of the backlog passed to
- * {@code listen(2)}: the smaller of the backlog and {@code net.core.somaxconn}, for each listener on the port.
+ * Where the table does not tell a listener's accept queue limit ({@code /proc/net/tcp}: its tx_queue is always 0),
+ * the limit is what the kernel makes of the backlog passed to {@code listen(2)}: the smaller of the backlog and
+ * {@code net.core.somaxconn}.
  *
  * <p>
- * The tables are read at most once per refresh interval, however many callers ask: a reading is kept with its port
- * and handed to every caller until the interval has passed or another port is asked for, and callers that ask while
- * a reading is being made wait for it and share it.
- *
- * <p>
- * The tables are parsed here rather than by a library because the library measured, OSHI, does not keep within the
- * cost the project accepts for a read of a port full of TIME_WAIT sockets, little more than what the kernel takes to
- * format the tables; {@code KernelTcpViewBenchmark} measures both, and README.md has the budget and the figures.
+ * The table is read at most once per refresh interval, however many callers ask: a reading is kept with its port and
+ * handed to every caller until the interval has passed or another port is asked for, and callers that ask while a
+ * reading is being made wait for it and share it. While callers keep asking (within the last minute), the next
+ * reading is made ahead, on a thread of the view's own, one interval after the last: a scrape then takes a reading
+ * that is ready, however long a port full of TIME_WAIT sockets takes to read, rather than waiting for one.
  */
-public final class KernelTcpView {
+public final class KernelTcpView implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(KernelTcpView.class);
 
-	private final Path tcp;
+	/** How long readings are made ahead after the last caller asked. */
+	private static final long DEMAND_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-	private final Path tcp6;
+	private final @Nullable SocketTable table;
 
 	private final Path netstat;
 
@@ -52,73 +60,104 @@ public final class KernelTcpView {
 
 	private final IntSupplier backlog;
 
-	private final boolean available;
+	private final boolean ahead;
 
 	private final Object readLock = new Object();
 
-	private final SocketTableReader reader = new SocketTableReader();
-
 	private volatile @Nullable Reading last;
+
+	private volatile long askedAt;
+
+	private volatile int askedPort;
 
 	private long readings;
 
+	private @Nullable ScheduledExecutorService refresher;
+
+	private @Nullable ScheduledFuture<?> refreshing;
+
+	private volatile boolean aheadRunning;
+
 	/**
-	 * Creates a view of this host's {@code /proc}.
-	 * @param refreshInterval how long a reading is kept before the tables are read again
+	 * Creates a view of this host's kernel, making readings ahead while callers ask.
+	 * @param table where the port's sockets are read from, {@code null} where there is none (not Linux)
+	 * @param refreshInterval how long a reading is kept before the table is read again
 	 * @param backlog the backlog the port's listeners passed to {@code listen(2)}
 	 */
-	public KernelTcpView(Duration refreshInterval, IntSupplier backlog) {
-		this(Path.of("/proc"), refreshInterval, System::nanoTime, backlog);
+	public KernelTcpView(@Nullable SocketTable table, Duration refreshInterval, IntSupplier backlog) {
+		this(table, Path.of("/proc"), refreshInterval, System::nanoTime, backlog, true);
 	}
 
-	KernelTcpView(Path procDirectory, Duration refreshInterval, LongSupplier nanoClock, IntSupplier backlog) {
-		Path net = procDirectory.resolve("net");
+	KernelTcpView(@Nullable SocketTable table, Path procDirectory, Duration refreshInterval, LongSupplier nanoClock,
+			IntSupplier backlog, boolean ahead) {
+		this.table = table;
 		this.procDirectory = procDirectory;
 		this.backlog = backlog;
-		this.tcp = net.resolve("tcp");
-		this.tcp6 = net.resolve("tcp6");
-		this.netstat = net.resolve("netstat");
+		this.netstat = procDirectory.resolve("net/netstat");
 		this.refreshNanos = refreshInterval.toNanos();
 		this.nanoClock = nanoClock;
-		this.available = Files.isReadable(this.tcp);
+		this.ahead = ahead && this.refreshNanos > 0;
 	}
 
 	/**
-	 * Whether the kernel's socket tables can be read here (on Linux).
+	 * Whether the kernel's socket table can be read here (on Linux).
 	 * @return whether the view is available
 	 */
 	public boolean available() {
-		return this.available;
+		return this.table != null;
 	}
 
 	/**
-	 * The kernel's view of the given port, at most one refresh interval old.
+	 * Whether the socket table tells each listener's accept queue limit and drops (sock_diag does).
+	 * @return whether it does
+	 */
+	public boolean tellsDrops() {
+		SocketTable table = this.table;
+		return table != null && table.listenerFigures();
+	}
+
+	/**
+	 * Where the socket table is read from.
+	 * @return {@code sock_diag} or {@code /proc/net/tcp}, {@code null} if the view is not available
+	 */
+	public @Nullable String source() {
+		SocketTable table = this.table;
+		return (table != null) ? table.name() : null;
+	}
+
+	/**
+	 * The kernel's view of the given port, at most one refresh interval old (while readings are made ahead, one
+	 * interval and the time a reading takes).
 	 * @param port the local port
-	 * @return the view, {@link PortView#unavailable()} if the tables cannot be read
+	 * @return the view, {@link PortView#unavailable()} if the table cannot be read
 	 */
 	public PortView read(int port) {
-		if (!this.available) {
+		if (this.table == null) {
 			return PortView.unavailable();
 		}
+		long now = this.nanoClock.getAsLong();
+		this.askedPort = port;
+		this.askedAt = now;
 		Reading reading = this.last;
-		if (reading != null && reading.isFresh(port, this.nanoClock.getAsLong(), this.refreshNanos)) {
+		// While readings are made ahead, the next one is on its way: one being made is not waited for.
+		long fresh = this.aheadRunning ? 2 * this.refreshNanos : this.refreshNanos;
+		if (reading != null && reading.isFresh(port, now, fresh)) {
 			return reading.view;
 		}
 		synchronized (this.readLock) {
-			long now = this.nanoClock.getAsLong();
+			now = this.nanoClock.getAsLong();
 			reading = this.last;
 			if (reading != null && reading.isFresh(port, now, this.refreshNanos)) {
 				return reading.view;
 			}
-			PortView view = readTables(port);
-			this.readings++;
-			this.last = new Reading(port, now, view);
+			PortView view = readNow(port, now);
+			readAhead();
 			return view;
 		}
 	}
 
 	/**
-	 * How many times the tables have been read.
+	 * How many times the table has been read.
 	 * @return the number of readings
 	 */
 	long readings() {
@@ -127,44 +166,158 @@ public final class KernelTcpView {
 		}
 	}
 
-	/**
-	 * Reads the tables now, whatever the refresh interval; callers hold the read lock.
-	 */
-	private PortView readTables(int port) {
-		try {
-			SocketTableReader.Tally tally = new SocketTableReader.Tally();
-			this.reader.count(this.tcp, port, tally);
-			this.reader.count(this.tcp6, port, tally);
-			ListenCounters listen = ListenCounters.read(this.netstat);
-			Map<TcpState, Long> states = new EnumMap<>(TcpState.class);
-			for (TcpState state : TcpState.values()) {
-				states.put(state, tally.count(state));
+	@Override
+	public void close() {
+		synchronized (this.readLock) {
+			if (this.refresher != null) {
+				this.refresher.shutdownNow();
+				this.refresher = null;
+				this.refreshing = null;
+				this.aheadRunning = false;
 			}
-			long limit = listenerLimit(tally);
-			OptionalLong migrate = Sysctl.read(this.procDirectory, "net.ipv4.tcp_migrate_req");
-			return new PortView(true, states, tally.acceptQueueDepth(), limit, listen.overflows(), listen.drops(),
-					migrate.isPresent() ? migrate.getAsLong() == 1 : null);
 		}
-		catch (IOException ex) {
-			logger.debug("Reading the kernel's socket tables failed", ex);
+	}
+
+	/**
+	 * Reads the table now, whatever the refresh interval; callers hold the read lock.
+	 */
+	private PortView readNow(int port, long now) {
+		PortView view = readTable(port);
+		this.readings++;
+		this.last = new Reading(port, now, view);
+		return view;
+	}
+
+	/**
+	 * Makes the next reading one interval after the last, and so on while callers ask; callers hold the read lock.
+	 */
+	private void readAhead() {
+		if (!this.ahead || this.refreshing != null) {
+			return;
+		}
+		if (this.refresher == null) {
+			this.refresher = Executors.newSingleThreadScheduledExecutor(
+					Thread.ofPlatform().name("kernel-view").daemon().factory());
+		}
+		this.refreshing = this.refresher.scheduleAtFixedRate(this::refresh, this.refreshNanos, this.refreshNanos,
+				TimeUnit.NANOSECONDS);
+		this.aheadRunning = true;
+	}
+
+	private void refresh() {
+		synchronized (this.readLock) {
+			long now = this.nanoClock.getAsLong();
+			if (now - this.askedAt > DEMAND_NANOS) {
+				this.aheadRunning = false;
+				if (this.refreshing != null) {
+					this.refreshing.cancel(false);
+					this.refreshing = null;
+				}
+				return;
+			}
+			readNow(this.askedPort, now);
+		}
+	}
+
+	private PortView readTable(int port) {
+		SocketTable table = this.table;
+		try {
+			Tally tally = new Tally(table.listenerFigures() ? -1 : listenerLimit());
+			table.forEach(port, tally::add);
+			ListenCounters listen = ListenCounters.read(this.netstat);
+			OptionalLong migrate = Sysctl.read(this.procDirectory, "net.ipv4.tcp_migrate_req");
+			return new PortView(true, table.name(), tally.states(), tally.listeners(), listen.overflows(),
+					listen.drops(), migrate.isPresent() ? migrate.getAsLong() == 1 : null);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Reading the kernel's socket table failed", ex);
 			return PortView.unavailable();
 		}
 	}
 
 	/**
-	 * The accept queue limit of the port's listeners, as the kernel sets it in {@code listen(2)}.
+	 * The accept queue limit of a listener, as the kernel sets it in {@code listen(2)}.
 	 */
-	private long listenerLimit(SocketTableReader.Tally tally) {
-		long listeners = tally.count(TcpState.LISTEN);
-		if (listeners == 0) {
-			return 0;
-		}
+	private long listenerLimit() {
 		long backlog = this.backlog.getAsInt();
 		OptionalLong somaxconn = Sysctl.read(this.procDirectory, "net.core.somaxconn");
 		if (somaxconn.isPresent()) {
 			backlog = Math.min(backlog, somaxconn.getAsLong());
 		}
-		return listeners * backlog;
+		return backlog;
+	}
+
+	/**
+	 * The port's sockets counted by state, and its listeners, as the table tells them.
+	 */
+	static final class Tally {
+
+		private final long[] byState = new long[TcpState.values().length];
+
+		private final List<PortListener> listeners = new ArrayList<>();
+
+		private final long listenerLimit;
+
+		/**
+		 * @param listenerLimit a listener's accept queue limit where the table does not tell it
+		 */
+		Tally(long listenerLimit) {
+			this.listenerLimit = listenerLimit;
+		}
+
+		void add(TableSocket socket) {
+			TcpState state = TcpState.ofCode(socket.state());
+			if (state == null) {
+				return;
+			}
+			this.byState[state.ordinal()]++;
+			if (state == TcpState.LISTEN) {
+				long limit = socket.sendQueue();
+				long drops = socket.drops();
+				this.listeners.add(new PortListener(addressOf(socket), socket.inode(), socket.receiveQueue(),
+						(limit >= 0) ? limit : this.listenerLimit, (drops >= 0) ? drops : null));
+			}
+		}
+
+		long count(TcpState state) {
+			return this.byState[state.ordinal()];
+		}
+
+		Map<TcpState, Long> states() {
+			Map<TcpState, Long> states = new EnumMap<>(TcpState.class);
+			for (TcpState state : TcpState.values()) {
+				states.put(state, count(state));
+			}
+			return states;
+		}
+
+		List<PortListener> listeners() {
+			return this.listeners;
+		}
+
+		long acceptQueueDepth() {
+			return this.listeners.stream().mapToLong(PortListener::acceptQueueDepth).sum();
+		}
+
+	}
+
+	/**
+	 * A socket's local address.
+	 * @param socket the socket
+	 * @return its address
+	 */
+	static InetAddress addressOf(TableSocket socket) {
+		int words = socket.ipv6() ? 4 : 1;
+		ByteBuffer bytes = ByteBuffer.allocate(4 * words);
+		for (int i = 0; i < words; i++) {
+			bytes.putInt(socket.addressWord(i));
+		}
+		try {
+			return InetAddress.getByAddress(bytes.array());
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

@@ -24,12 +24,15 @@ class ResponderConfiguration {
 
 	@Bean
 	KernelTcpView kernelTcpView(ResponderProperties properties, TcpResponder responder) {
-		return new KernelTcpView(properties.tcp().refreshInterval(), () -> responder.settings().options().backlog());
+		return new KernelTcpView(KernelSocketTable.get(), properties.tcp().refreshInterval(),
+				() -> responder.settings().options().backlog());
 	}
 
 	@Bean
 	KernelTcpMetrics kernelTcpMetrics(KernelTcpView view, TcpResponder responder) {
-		return new KernelTcpMetrics(view, () -> responder.settings().port());
+		return new KernelTcpMetrics(view, () -> responder.settings().port(),
+				() -> responder.listenerStatuses().stream().map(ListenerStatus::address).toList(), Addresses::text,
+				responder::onAddressesChanged);
 	}
 
 	@Bean

@@ -144,29 +144,53 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 	}
 
 	/**
-	 * The kernel's view of the port; only {@code available: false} where the kernel's tables cannot be read.
+	 * The kernel's view of the port; only {@code available: false} where the kernel's socket table cannot be read.
 	 *
-	 * @param available whether the kernel's tables could be read (on Linux)
+	 * @param available whether the kernel's socket table could be read (on Linux)
+	 * @param source where it was read from: {@code sock_diag}, or {@code /proc/net/tcp} where netlink cannot be
+	 * opened (no native access)
 	 * @param states sockets on the port by TCP state, every state present
-	 * @param acceptQueue the listener's accept queue
-	 * @param listenOverflows the host's TcpExt ListenOverflows
-	 * @param listenDrops the host's TcpExt ListenDrops
+	 * @param acceptQueue the accept queues of the port's listeners, summed
+	 * @param listeners each listening socket on the port (each address, each member of a SO_REUSEPORT group), this
+	 * process's and any other's
+	 * @param hostListenOverflows the host's TcpExt ListenOverflows, of every listener on the host
+	 * @param hostListenDrops the host's TcpExt ListenDrops, of every listener on the host
 	 * @param migrateRequests whether the kernel moves the accept queue of a closing SO_REUSEPORT listener to its
 	 * siblings ({@code net.ipv4.tcp_migrate_req}), which a handover on nio needs to lose no connection; {@code null}
 	 * where the kernel has no such setting
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record KernelView(boolean available, @Nullable Map<TcpState, Long> states, @Nullable AcceptQueue acceptQueue,
-			@Nullable Long listenOverflows, @Nullable Long listenDrops, @Nullable Boolean migrateRequests) {
+	record KernelView(boolean available, @Nullable String source, @Nullable Map<TcpState, Long> states,
+			@Nullable AcceptQueue acceptQueue, @Nullable List<KernelListener> listeners,
+			@Nullable Long hostListenOverflows, @Nullable Long hostListenDrops, @Nullable Boolean migrateRequests) {
 
 		static KernelView of(PortView port) {
 			if (!port.available()) {
-				return new KernelView(false, null, null, null, null, null);
+				return new KernelView(false, null, null, null, null, null, null, null);
 			}
-			return new KernelView(true, port.states(), new AcceptQueue(port.acceptQueueDepth(), port.acceptQueueLimit()),
-					port.listenOverflows(), port.listenDrops(), port.migrateRequests());
+			List<KernelListener> listeners = port.listeners()
+				.stream()
+				.map((listener) -> new KernelListener(Addresses.text(listener.address()), listener.inode(),
+						new AcceptQueue(listener.acceptQueueDepth(), listener.acceptQueueLimit()), listener.drops()))
+				.toList();
+			return new KernelView(true, port.source(), port.states(),
+					new AcceptQueue(port.acceptQueueDepth(), port.acceptQueueLimit()), listeners,
+					port.hostListenOverflows(), port.hostListenDrops(), port.migrateRequests());
 		}
 
+	}
+
+	/**
+	 * One listening socket on the port, as the kernel reports it.
+	 *
+	 * @param address its local address ({@code ::} or {@code 0.0.0.0} for every address)
+	 * @param inode its inode, as {@code ss -e} shows it
+	 * @param acceptQueue its accept queue
+	 * @param drops the handshakes the kernel dropped on it, a full queue's included; absent where the table does not
+	 * tell them ({@code /proc/net/tcp})
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record KernelListener(String address, long inode, AcceptQueue acceptQueue, @Nullable Long drops) {
 	}
 
 	/**

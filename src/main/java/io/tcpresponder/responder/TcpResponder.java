@@ -60,7 +60,7 @@ final class TcpResponder {
 		this.afterLine = closeMode.afterLine(clientCloseTimeout);
 		this.pending = new PendingConnections(transport, this.counts, writeTimeout);
 		this.listeners = new ListenerGroup(transport, settings, this::serve,
-				new BindVerdicts(new BindBlockers(), new ListenerHistory()));
+				new BindVerdicts(new BindBlockers(KernelSocketTable.get()), new ListenerHistory()));
 		this.retry = new BindRetry(retryBind);
 	}
 

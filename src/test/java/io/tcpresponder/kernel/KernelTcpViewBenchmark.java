@@ -1,6 +1,8 @@
 package io.tcpresponder.kernel;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -18,14 +20,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.tcpresponder.transport.SocketTable;
+import io.tcpresponder.transport.linux.NativeTransport;
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats.IPConnection;
 import oshi.software.os.InternetProtocolStats;
 
 /**
- * Measures what one uncached read of {@link KernelTcpView} costs with a port full of TIME_WAIT sockets, against the
- * kernel's own cost of formatting the tables ({@code cat /proc/net/tcp /proc/net/tcp6 > /dev/null}) and against
- * OSHI's {@code InternetProtocolStats.getConnections()}. Not part of the test suite; Linux only. Run it with:
+ * Measures what one uncached read of {@link KernelTcpView} costs with a port full of TIME_WAIT sockets, through
+ * sock_diag and through {@code /proc}, in CPU time and wall time, against {@code ss -tan '( sport = :PORT )'}, the
+ * kernel's own cost of formatting the tables ({@code cat /proc/net/tcp /proc/net/tcp6 > /dev/null}) and OSHI's
+ * {@code InternetProtocolStats.getConnections()}. Not part of the test suite; Linux only. Run it with:
  *
  * <pre>
  * mvn -B -Pbench test-compile exec:exec
@@ -134,22 +139,31 @@ public final class KernelTcpViewBenchmark {
 	}
 
 	private static void measure(int port, int rounds) throws Exception {
-		KernelTcpView view = new KernelTcpView(Duration.ZERO, () -> 4096);
-		SocketTableReader tables = new SocketTableReader();
+		SocketTable sockDiag = NativeTransport.socketTable();
+		ProcSocketTable proc = new ProcSocketTable();
+		KernelTcpView view = new KernelTcpView(sockDiag, Path.of("/proc"), Duration.ZERO, System::nanoTime, () -> 4096,
+				false);
+		KernelTcpView procView = new KernelTcpView(proc, Path.of("/proc"), Duration.ZERO, System::nanoTime,
+				() -> 4096, false);
 		InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
-		BindBlockers blockers = new BindBlockers();
+		BindBlockers blockers = new BindBlockers(sockDiag);
+		BindBlockers procBlockers = new BindBlockers(proc);
 		RefusedBind refused = new RefusedBind(loopback(), port, false, false, false);
 		PortView before = view.read(port);
 		System.out.printf(Locale.ROOT, "Port %d: %d TIME_WAIT, %d LISTEN; /proc/net/tcp %d lines, tcp6 %d lines%n",
 				port, before.count(TcpState.TIME_WAIT), before.count(TcpState.LISTEN), lines("/proc/net/tcp"),
 				lines("/proc/net/tcp6"));
-		System.out.printf(Locale.ROOT, "OSHI counts %d TIME_WAIT on the port%n", oshiTimeWait(oshi, port));
-		List<Timer> timers = List.of(new Timer("process spawn (true)", () -> run("true")),
-				new Timer("cat /proc/net/tcp /proc/net/tcp6", () -> run("cat", "/proc/net/tcp", "/proc/net/tcp6")),
-				new Timer("KernelTcpView.read (uncached)", () -> view.read(port).count(TcpState.TIME_WAIT)),
-				new Timer("  of which the tables alone", () -> tablesOnly(tables, port)),
-				new Timer("OSHI getConnections()", () -> oshiTimeWait(oshi, port)),
-				new Timer("BindBlockers.read (a refused bind)", () -> blockers.read(refused, List.of()).timeWait()));
+		System.out.printf(Locale.ROOT, "/proc counts %d TIME_WAIT, OSHI %d%n",
+				procView.read(port).count(TcpState.TIME_WAIT), oshiTimeWait(oshi, port));
+		String filter = "( sport = :" + port + " )";
+		List<Timer> timers = List.of(Timer.spawn("process spawn (true)", "true"),
+				Timer.spawn("ss -tan '( sport = :PORT )'", "ss", "-tan", filter),
+				Timer.spawn("cat /proc/net/tcp /proc/net/tcp6", "cat", "/proc/net/tcp", "/proc/net/tcp6"),
+				Timer.here("KernelTcpView.read, sock_diag", () -> view.read(port).count(TcpState.TIME_WAIT)),
+				Timer.here("KernelTcpView.read, /proc", () -> procView.read(port).count(TcpState.TIME_WAIT)),
+				Timer.here("BindBlockers.read, sock_diag", () -> blockers.read(refused, List.of()).timeWait()),
+				Timer.here("BindBlockers.read, /proc", () -> procBlockers.read(refused, List.of()).timeWait()),
+				Timer.here("OSHI getConnections()", () -> oshiTimeWait(oshi, port)));
 		for (Timer timer : timers) {
 			timer.warmUp(3);
 		}
@@ -164,25 +178,16 @@ public final class KernelTcpViewBenchmark {
 		PortView after = view.read(port);
 		System.out.printf(Locale.ROOT, "%d rounds; TIME_WAIT on the port %d before, %d after%n", done,
 				before.count(TcpState.TIME_WAIT), after.count(TcpState.TIME_WAIT));
-		double spawn = timers.get(0).median();
-		double cat = timers.get(1).median();
-		double catNet = cat - spawn;
 		for (Timer timer : timers) {
-			System.out.printf(Locale.ROOT, "%-36s median %8.2f ms  min %8.2f ms%n", timer.name, timer.median(),
-					timer.min());
+			System.out.printf(Locale.ROOT, "%-36s wall median %8.2f ms  min %8.2f ms   CPU median %8.2f ms%n",
+					timer.name, timer.median(timer.nanos), timer.min(), timer.median(timer.cpu));
 		}
-		System.out.printf(Locale.ROOT, "cat without the process spawn: %.2f ms%n", catNet);
-		for (Timer timer : timers.subList(2, timers.size())) {
-			System.out.printf(Locale.ROOT, "%-36s %.2fx cat, %.2fx cat without the spawn%n", timer.name,
-					timer.median() / cat, timer.median() / catNet);
+		double ss = timers.get(1).median(timers.get(1).cpu);
+		double cat = timers.get(2).median(timers.get(2).cpu);
+		for (Timer timer : timers.subList(3, timers.size())) {
+			System.out.printf(Locale.ROOT, "%-36s CPU %.2fx ss, %.2fx cat%n", timer.name,
+					timer.median(timer.cpu) / ss, timer.median(timer.cpu) / cat);
 		}
-	}
-
-	private static long tablesOnly(SocketTableReader reader, int port) throws IOException {
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
-		reader.count(Path.of("/proc/net/tcp"), port, tally);
-		reader.count(Path.of("/proc/net/tcp6"), port, tally);
-		return tally.count(TcpState.TIME_WAIT);
 	}
 
 	private static long oshiTimeWait(InternetProtocolStats oshi, int port) {
@@ -219,19 +224,47 @@ public final class KernelTcpViewBenchmark {
 
 	}
 
+	/**
+	 * The CPU time of this process's children that have ended, from {@code /proc/self/stat} (cutime and cstime, in
+	 * clock ticks of 10 ms): what a spawned command spent, the kernel's work in its calls included.
+	 */
+	private static long childrenCpuNanos() throws IOException {
+		String stat = Files.readString(Path.of("/proc/self/stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		// Fields 16 and 17 of the line; the command's name ends at field 2.
+		return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+	}
+
 	private static final class Timer {
+
+		private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 		private final String name;
 
 		private final Work work;
 
+		private final boolean spawned;
+
 		private final List<Long> nanos = new ArrayList<>();
+
+		private final List<Long> cpu = new ArrayList<>();
 
 		private final AtomicLong sink = new AtomicLong();
 
-		Timer(String name, Work work) {
+		private Timer(String name, Work work, boolean spawned) {
 			this.name = name;
 			this.work = work;
+			this.spawned = spawned;
+		}
+
+		/** Work done on this thread, whose CPU time (user and system) is this thread's. */
+		static Timer here(String name, Work work) {
+			return new Timer(name, work, false);
+		}
+
+		/** A command run to its end, whose CPU time is the child's. */
+		static Timer spawn(String name, String... command) {
+			return new Timer(name, () -> run(command), true);
 		}
 
 		void warmUp(int times) throws Exception {
@@ -241,13 +274,19 @@ public final class KernelTcpViewBenchmark {
 		}
 
 		void time() throws Exception {
+			long cpuStart = cpuNow();
 			long start = System.nanoTime();
 			this.sink.addAndGet(this.work.run());
 			this.nanos.add(System.nanoTime() - start);
+			this.cpu.add(cpuNow() - cpuStart);
 		}
 
-		double median() {
-			long[] sorted = this.nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+		private long cpuNow() throws IOException {
+			return this.spawned ? childrenCpuNanos() : THREADS.getCurrentThreadCpuTime();
+		}
+
+		double median(List<Long> values) {
+			long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
 			if (sorted.length == 0) {
 				return Double.NaN;
 			}

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +26,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.stream.Stream;
 
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.transport.SocketTable;
+import io.tcpresponder.transport.linux.NativeTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,8 +59,8 @@ class KernelTcpViewTests {
 	private final AtomicLong clock = new AtomicLong();
 
 	@Test
-	void readsAPortFromTheTables() {
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> 6);
+	void readsAPortFromTheTables() throws UnknownHostException {
+		KernelTcpView view = proc(FIXTURE_PROC, () -> 6);
 		Map<TcpState, Long> states = new EnumMap<>(TcpState.class);
 		states.put(TcpState.LISTEN, 2L);
 		states.put(TcpState.ESTABLISHED, 4L);
@@ -58,12 +68,15 @@ class KernelTcpViewTests {
 		states.put(TcpState.CLOSE_WAIT, 1L);
 		assertThat(view.available()).isTrue();
 		assertThat(view.read(8095)).as("two listeners with a backlog of 6 each")
-			.isEqualTo(new PortView(true, states, 3, 12, 4, 4, null));
+			.isEqualTo(new PortView(true, "/proc/net/tcp", states,
+					List.of(new PortListener(address("127.0.0.1"), 20452, 2, 6, null),
+							new PortListener(address("::1"), 20453, 1, 6, null)),
+					4, 4, null));
 	}
 
 	@Test
 	void aPortWithoutAListenerHasNoAcceptQueue() {
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> 6);
+		KernelTcpView view = proc(FIXTURE_PROC, () -> 6);
 		PortView port = view.read(8091);
 		assertThat(port.count(TcpState.TIME_WAIT)).isEqualTo(2);
 		assertThat(port.count(TcpState.LISTEN)).isZero();
@@ -80,7 +93,7 @@ class KernelTcpViewTests {
 		Path somaxconn = dir.resolve("sys/net/core/somaxconn");
 		Files.createDirectories(somaxconn.getParent());
 		Files.writeString(somaxconn, "4\n");
-		KernelTcpView view = new KernelTcpView(dir, INTERVAL, this.clock::get, () -> 32);
+		KernelTcpView view = proc(dir, () -> 32);
 		assertThat(view.read(8095).acceptQueueLimit()).as("two listeners, each capped at 4").isEqualTo(8);
 	}
 
@@ -94,7 +107,7 @@ class KernelTcpViewTests {
 		Path migrate = dir.resolve("sys/net/ipv4/tcp_migrate_req");
 		Files.createDirectories(migrate.getParent());
 		Files.writeString(migrate, "1\n");
-		KernelTcpView view = new KernelTcpView(dir, INTERVAL, this.clock::get, () -> 32);
+		KernelTcpView view = proc(dir, () -> 32);
 		assertThat(view.read(8095).migrateRequests()).isTrue();
 		Files.writeString(migrate, "0\n");
 		assertThat(view.read(8095).migrateRequests()).as("within the refresh interval").isTrue();
@@ -107,19 +120,20 @@ class KernelTcpViewTests {
 
 	@Test
 	void isUnavailableWithoutTheTables(@TempDir Path dir) {
-		KernelTcpView view = new KernelTcpView(dir.resolve("proc"), INTERVAL, this.clock::get, () -> 32);
+		KernelTcpView view = proc(dir.resolve("proc"), () -> 32);
 		assertThat(view.available()).isFalse();
 		PortView port = view.read(8095);
 		assertThat(port).isSameAs(PortView.unavailable());
 		assertThat(port.available()).isFalse();
 		assertThat(port.states()).containsOnlyKeys(TcpState.values()).allSatisfy((state, count) -> assertThat(count).isZero());
-		assertThat(port.acceptQueueDepth() + port.acceptQueueLimit() + port.listenOverflows() + port.listenDrops())
+		assertThat(port.acceptQueueDepth() + port.acceptQueueLimit() + port.hostListenOverflows() + port.hostListenDrops())
 			.isZero();
 	}
 
-	@Test
+	@ParameterizedTest
+	@MethodSource("tables")
 	@EnabledOnOs(OS.LINUX)
-	void countsTheTimeWaitSocketsOfAServerThatClosesFirst() throws Exception {
+	void countsTheTimeWaitSocketsOfAServerThatClosesFirst(SocketTable table) throws Exception {
 		int clients = 20;
 		KernelSockets.TimeWaitWatch timeWait = KernelSockets.watchTimeWait();
 		try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
@@ -144,7 +158,7 @@ class KernelTcpViewTests {
 			finally {
 				acceptor.shutdownNow();
 			}
-			KernelTcpView view = new KernelTcpView(Duration.ZERO, () -> 5);
+			KernelTcpView view = live(table, 5);
 			assertThat(view.available()).isTrue();
 			// At least: TIME_WAIT lasts 60 seconds, and an earlier test may have used the same port.
 			timeWait.await(() -> view.read(port).count(TcpState.TIME_WAIT), clients);
@@ -154,12 +168,13 @@ class KernelTcpViewTests {
 		}
 	}
 
-	@Test
+	@ParameterizedTest
+	@MethodSource("tables")
 	@EnabledOnOs(OS.LINUX)
-	void readsTheAcceptQueueOfAListenerThatDoesNotAccept() throws IOException {
+	void readsTheAcceptQueueOfAListenerThatDoesNotAccept(SocketTable table) throws IOException {
 		try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK);
 				Clients.Held clients = Clients.hold(server.getLocalPort(), 3)) {
-			KernelTcpView view = new KernelTcpView(Duration.ZERO, () -> 5);
+			KernelTcpView view = live(table, 5);
 			await().atMost(LIVE_WAIT).untilAsserted(() -> {
 				PortView read = view.read(server.getLocalPort());
 				assertThat(read.acceptQueueDepth()).isEqualTo(3);
@@ -169,10 +184,11 @@ class KernelTcpViewTests {
 		}
 	}
 
-	@Test
+	@ParameterizedTest
+	@MethodSource("tables")
 	@EnabledOnOs(OS.LINUX)
-	void readsTheTablesAtMostOncePerInterval() throws IOException {
-		KernelTcpView view = new KernelTcpView(PROC, INTERVAL, this.clock::get, () -> 5);
+	void readsTheTableAtMostOncePerInterval(SocketTable table) throws IOException {
+		KernelTcpView view = new KernelTcpView(table, PROC, INTERVAL, this.clock::get, () -> 5, false);
 		try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK)) {
 			int port = server.getLocalPort();
 			PortView first = view.read(port);
@@ -192,7 +208,7 @@ class KernelTcpViewTests {
 
 	@Test
 	void readsAgainForAnotherPort() {
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> 5);
+		KernelTcpView view = proc(FIXTURE_PROC, () -> 5);
 		assertThat(view.read(8095).count(TcpState.LISTEN)).isEqualTo(2);
 		assertThat(view.read(8081).count(TcpState.LISTEN)).isOne();
 		assertThat(view.readings()).isEqualTo(2);
@@ -204,7 +220,7 @@ class KernelTcpViewTests {
 	void concurrentCallersShareOneReading() throws Exception {
 		CountDownLatch limitRead = new CountDownLatch(1);
 		CountDownLatch callersWaiting = new CountDownLatch(1);
-		KernelTcpView view = new KernelTcpView(FIXTURE_PROC, INTERVAL, this.clock::get, () -> {
+		KernelTcpView view = proc(FIXTURE_PROC, () -> {
 			// The first reading holds on until the other callers have asked.
 			limitRead.countDown();
 			await().atMost(Duration.ofSeconds(10)).until(() -> callersWaiting.getCount() == 0);
@@ -232,6 +248,108 @@ class KernelTcpViewTests {
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void eachListenerHasItsOwnDropsWhichTheHostCounts() throws IOException {
+		// Two listeners on one port, on two addresses; neither accepts, and the first has a queue of 1.
+		InetAddress second = InetAddress.getByName("127.0.0.2");
+		try (ServerSocketChannel full = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0), 1);
+				ServerSocketChannel quiet = ServerSocketChannel.open()
+					.bind(new InetSocketAddress(second, ((InetSocketAddress) full.getLocalAddress()).getPort()), 5)) {
+			int port = ((InetSocketAddress) full.getLocalAddress()).getPort();
+			KernelTcpView view = live(NativeTransport.socketTable(), 5);
+			PortView before = view.read(port);
+			assertThat(before.listeners()).hasSize(2).allSatisfy((listener) -> assertThat(listener.drops()).isZero());
+			List<SocketChannel> clients = new ArrayList<>();
+			try {
+				// Connecting without waiting: the queue takes two, and the kernel drops the others' SYNs.
+				for (int i = 0; i < 8; i++) {
+					SocketChannel client = SocketChannel.open();
+					clients.add(client);
+					client.configureBlocking(false);
+					client.connect(new InetSocketAddress(LOOPBACK, port));
+				}
+				await().atMost(LIVE_WAIT).untilAsserted(() -> assertThat(listener(view.read(port), LOOPBACK).drops())
+					.isGreaterThanOrEqualTo(6));
+				PortView after = view.read(port);
+				PortListener dropping = listener(after, LOOPBACK);
+				assertThat(dropping.acceptQueueLimit()).isOne();
+				assertThat(dropping.acceptQueueDepth()).isEqualTo(2);
+				assertThat(listener(after, second).drops()).as("the other listener's").isZero();
+				assertThat(after.hostListenDrops() - before.hostListenDrops()).as("the host's ListenDrops")
+					.isGreaterThanOrEqualTo(dropping.drops());
+				assertThat(after.hostListenOverflows() - before.hostListenOverflows()).as("the host's ListenOverflows")
+					.isGreaterThanOrEqualTo(dropping.drops());
+			}
+			finally {
+				for (SocketChannel client : clients) {
+					client.close();
+				}
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("tables")
+	@EnabledOnOs(OS.LINUX)
+	void bothTablesTellTheSameSockets(SocketTable table) throws IOException {
+		try (ServerSocket server = new ServerSocket(0, 7, LOOPBACK);
+				Clients.Held clients = Clients.hold(server.getLocalPort(), 2)) {
+			KernelTcpView view = live(table, 7);
+			await().atMost(LIVE_WAIT).untilAsserted(() -> {
+				PortView read = view.read(server.getLocalPort());
+				assertThat(read.source()).isEqualTo(table.name());
+				assertThat(read.listeners()).singleElement().satisfies((listener) -> {
+					assertThat(listener.address()).isEqualTo(LOOPBACK);
+					assertThat(listener.inode()).isPositive();
+					assertThat(listener.acceptQueueDepth()).isEqualTo(2);
+					assertThat(listener.acceptQueueLimit()).isEqualTo(7);
+					assertThat(listener.drops()).isEqualTo(table.listenerFigures() ? 0L : null);
+				});
+			});
+		}
+	}
+
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void readsAheadWhileCallersAsk() throws IOException {
+		try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK);
+				KernelTcpView view = new KernelTcpView(NativeTransport.socketTable(), Duration.ofMillis(100),
+						() -> 5)) {
+			int port = server.getLocalPort();
+			PortView first = view.read(port);
+			long readings = view.readings();
+			try (Clients.Held clients = Clients.hold(port, 1)) {
+				// Nothing asks again: the reading that shows the client is made ahead, and then handed out.
+				await().atMost(LIVE_WAIT).until(() -> view.readings() > readings + 1);
+				PortView later = view.read(port);
+				assertThat(later).isNotSameAs(first);
+				assertThat(later.acceptQueueDepth()).isOne();
+			}
+		}
+	}
+
+	static Stream<SocketTable> tables() {
+		return Stream.of(NativeTransport.socketTable(), new ProcSocketTable());
+	}
+
+	private KernelTcpView proc(Path dir, IntSupplier backlog) {
+		ProcSocketTable table = new ProcSocketTable(dir);
+		return new KernelTcpView(table.available() ? table : null, dir, INTERVAL, this.clock::get, backlog, false);
+	}
+
+	private static KernelTcpView live(SocketTable table, int backlog) {
+		return new KernelTcpView(table, PROC, Duration.ZERO, System::nanoTime, () -> backlog, false);
+	}
+
+	private static PortListener listener(PortView view, InetAddress address) {
+		return view.listeners().stream().filter((listener) -> listener.address().equals(address)).findFirst().orElseThrow();
+	}
+
+	private static InetAddress address(String text) throws UnknownHostException {
+		return InetAddress.getByName(text);
 	}
 
 }

@@ -13,7 +13,7 @@ class ListenCountersTests {
 
 	@Test
 	void readsTheTcpExtCounters() throws IOException {
-		ListenCounters counters = ListenCounters.read(SocketTableReaderTests.NET.resolve("netstat"));
+		ListenCounters counters = ListenCounters.read(ProcSocketTableTests.NET.resolve("netstat"));
 		assertThat(counters).isEqualTo(new ListenCounters(4, 4));
 	}
 

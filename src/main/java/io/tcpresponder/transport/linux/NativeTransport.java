@@ -20,6 +20,7 @@ import io.tcpresponder.transport.Line;
 import io.tcpresponder.transport.ListeningSocket;
 import io.tcpresponder.transport.Readiness;
 import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.transport.SocketTable;
 import io.tcpresponder.transport.Transport;
 import io.tcpresponder.transport.TransportUnavailableException;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,19 @@ public final class NativeTransport implements Transport {
 	 * @throws TransportUnavailableException if it cannot run here, saying why
 	 */
 	public static Transport load() {
+		checkPlatform();
+		try {
+			// Links every call now, so that a missing one shows here rather than on the first connection.
+			Class.forName(NativeSocket.class.getName(), true, NativeTransport.class.getClassLoader());
+			Class.forName(NativeEpoll.class.getName(), true, NativeTransport.class.getClassLoader());
+		}
+		catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+			throw new TransportUnavailableException("the native calls could not be linked: " + ex, ex);
+		}
+		return new NativeTransport();
+	}
+
+	private static void checkPlatform() {
 		String os = System.getProperty("os.name");
 		String arch = System.getProperty("os.arch");
 		if (!"linux".equals(os.toLowerCase(Locale.ROOT))) {
@@ -58,15 +72,26 @@ public final class NativeTransport implements Transport {
 			throw new TransportUnavailableException("native access is not enabled: run the executable jar, or start the "
 					+ "JVM with --enable-native-access=ALL-UNNAMED");
 		}
+	}
+
+	/**
+	 * Opens the kernel's socket table through sock_diag netlink, and reads it once to show that the kernel answers
+	 * (a kernel without {@code inet_diag}, or a sandbox that forbids netlink, does not).
+	 * @return the table
+	 * @throws TransportUnavailableException if it cannot be read here, saying why
+	 */
+	public static SocketTable socketTable() {
+		checkPlatform();
+		SocketTable table;
 		try {
-			// Links every call now, so that a missing one shows here rather than on the first connection.
-			Class.forName(NativeSocket.class.getName(), true, NativeTransport.class.getClassLoader());
-			Class.forName(NativeEpoll.class.getName(), true, NativeTransport.class.getClassLoader());
+			table = new SockDiag();
+			table.forEach(0, (socket) -> {
+			});
 		}
-		catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
-			throw new TransportUnavailableException("the native calls could not be linked: " + ex, ex);
+		catch (IOException | LinkageError | RuntimeException ex) {
+			throw new TransportUnavailableException("sock_diag netlink cannot be read: " + ex.getMessage(), ex);
 		}
-		return new NativeTransport();
+		return table;
 	}
 
 	@Override

@@ -14,18 +14,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
- * Tests of {@link SocketTableReader} on tables copied from {@code /proc/net} (under {@code kernel/proc/net}).
+ * Tests of {@link ProcSocketTable} on tables copied from {@code /proc/net} (under {@code kernel/proc/net}).
  */
-class SocketTableReaderTests {
+class ProcSocketTableTests {
 
 	static final Path NET = Path.of("src/test/resources/kernel/proc/net");
 
-	private final SocketTableReader reader = new SocketTableReader();
+	private final ProcSocketTable reader = new ProcSocketTable(NET.getParent());
 
 	@Test
 	void countsTheSocketsWhoseLocalPortIsThePort() throws IOException {
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
-		this.reader.count(NET.resolve("tcp"), 8095, tally);
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
+		this.reader.forEach(NET.resolve("tcp"), 8095, tally::add);
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(3);
 		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(2);
@@ -37,9 +37,9 @@ class SocketTableReaderTests {
 
 	@Test
 	void addsUpOverIpv4AndIpv6Tables() throws IOException {
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
-		this.reader.count(NET.resolve("tcp"), 8095, tally);
-		this.reader.count(NET.resolve("tcp6"), 8095, tally);
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
+		this.reader.forEach(NET.resolve("tcp"), 8095, tally::add);
+		this.reader.forEach(NET.resolve("tcp6"), 8095, tally::add);
 		assertThat(tally.count(TcpState.LISTEN)).isEqualTo(2);
 		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(4);
 		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(3);
@@ -48,24 +48,24 @@ class SocketTableReaderTests {
 
 	@Test
 	void countsIpv4ClientsOfADualStackListener() throws IOException {
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
-		this.reader.count(NET.resolve("tcp6"), 8081, tally);
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
+		this.reader.forEach(NET.resolve("tcp6"), 8081, tally::add);
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(2);
 		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(3);
-		tally = new SocketTableReader.Tally();
-		this.reader.count(NET.resolve("tcp6"), 8082, tally);
+		tally = new KernelTcpView.Tally(-1);
+		this.reader.forEach(NET.resolve("tcp6"), 8082, tally::add);
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.acceptQueueDepth()).isEqualTo(2);
 	}
 
 	@Test
 	void readsLinesCutByTheEndOfTheBuffer() throws IOException {
-		SocketTableReader small = new SocketTableReader(200);
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
+		ProcSocketTable small = new ProcSocketTable(NET.getParent(), 200);
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
 		// One byte per read call, so that every line is cut.
 		try (InputStream in = new TrickleInputStream(Files.readAllBytes(NET.resolve("tcp6")))) {
-			small.count(in, 8095, tally);
+			small.forEach(in, true, 8095, tally::add);
 		}
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.count(TcpState.ESTABLISHED)).isOne();
@@ -77,8 +77,8 @@ class SocketTableReaderTests {
 	void readsALastLineWithoutANewline() throws IOException {
 		String table = "  sl  local_address rem_address   st tx_queue rx_queue\n"
 				+ "   0: 0100007F:1F9F 00000000:0000 0A 00000000:00000004 00:00000000 00000000";
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
-		this.reader.count(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)), 8095, tally);
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
+		this.reader.forEach(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)), false, 8095, tally::add);
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.acceptQueueDepth()).isEqualTo(4);
 	}
@@ -89,8 +89,8 @@ class SocketTableReaderTests {
 				+ "   0: 0100007F:1F9F 00000000:0000 07 00000000:00000000\n" // CLOSE, not reported
 				+ "   1: 0100007F:1F9F 00000000:0000 ZZ 00000000:00000000\n"
 				+ "   2: 0100007F:1F9F 0100007F:AD7E 06 00000000:00000000\n";
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
-		this.reader.count(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)), 8095, tally);
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
+		this.reader.forEach(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)), false, 8095, tally::add);
 		assertThat(tally.count(TcpState.TIME_WAIT)).isOne();
 		long total = 0;
 		for (TcpState state : TcpState.values()) {
@@ -101,17 +101,18 @@ class SocketTableReaderTests {
 
 	@Test
 	void aLineLongerThanTheBufferIsAnError() {
-		SocketTableReader small = new SocketTableReader(64);
+		ProcSocketTable small = new ProcSocketTable(NET.getParent(), 64);
 		byte[] table = ("header\n" + "x".repeat(100) + "\n").getBytes(StandardCharsets.US_ASCII);
 		assertThatIOException()
-			.isThrownBy(() -> small.count(new ByteArrayInputStream(table), 8095, new SocketTableReader.Tally()))
+			.isThrownBy(() -> small.forEach(new ByteArrayInputStream(table), false, 8095, (socket) -> {
+			}))
 			.withMessageContaining("longer than 64 bytes");
 	}
 
 	@Test
 	void aMissingTableAddsNothing(@TempDir Path dir) throws IOException {
-		SocketTableReader.Tally tally = new SocketTableReader.Tally();
-		this.reader.count(dir.resolve("tcp6"), 8095, tally);
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
+		this.reader.forEach(dir.resolve("tcp6"), 8095, tally::add);
 		assertThat(tally.count(TcpState.LISTEN)).isZero();
 	}
 
