@@ -35,8 +35,9 @@ class AlertMetricsTest {
 			}
 			used.addAll(names);
 		}
-		assertThat(used).contains("responder_listening", "responder_tcp_listen_overflows_total",
-				"responder_tcp_listen_drops_total", "responder_tcp_accept_queue_depth",
+		assertThat(used).contains("responder_listening", "responder_tcp_host_listen_overflows_total",
+				"responder_tcp_host_listen_drops_total", "responder_tcp_listen_drops_total",
+				"responder_tcp_accept_queue_depth",
 				"responder_tcp_accept_queue_limit", "responder_restarts_total", "responder_connections_failed_total",
 				"responder_connections_accepted_total");
 		assertThat(ExportedMetrics.of(this.httpPort)).containsAll(used);

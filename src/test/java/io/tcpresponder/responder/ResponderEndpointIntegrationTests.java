@@ -292,15 +292,25 @@ class ResponderEndpointIntegrationTests {
 					"FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK", "CLOSING");
 			assertThat(tcp.at("/states/LISTEN").asLong()).isEqualTo(1);
 			assertThat(tcp.at("/states/TIME_WAIT").asLong()).isGreaterThanOrEqualTo(10);
+			assertThat(tcp.get("source").asString()).isEqualTo("sock_diag");
 			assertThat(tcp.at("/acceptQueue/depth").asLong()).isZero();
 			assertThat(tcp.at("/acceptQueue/limit").asLong()).isEqualTo(acceptQueueLimit);
-			assertThat(tcp.get("listenOverflows").asLong()).isNotNegative();
-			assertThat(tcp.get("listenDrops").asLong()).isGreaterThanOrEqualTo(tcp.get("listenOverflows").asLong());
+			JsonNode listener = tcp.at("/listeners/0");
+			assertThat(tcp.get("listeners")).hasSize(1);
+			assertThat(listener.get("address").asString()).isEqualTo("::");
+			assertThat(listener.get("inode").asLong()).isPositive();
+			assertThat(listener.at("/acceptQueue/limit").asLong()).isEqualTo(acceptQueueLimit);
+			assertThat(listener.get("drops").asLong()).isZero();
+			assertThat(tcp.get("hostListenOverflows").asLong()).isNotNegative();
+			assertThat(tcp.get("hostListenDrops").asLong())
+				.isGreaterThanOrEqualTo(tcp.get("hostListenOverflows").asLong());
 		});
 		String scrape = this.actuator.get("/actuator/prometheus").body();
 		assertThat(scrape).containsPattern("(?m)^responder_tcp_sockets\\{[^}]*state=\"time_wait\"[^}]*\\} [1-9]")
-			.containsPattern("(?m)^responder_tcp_accept_queue_limit\\{[^}]*\\} " + acceptQueueLimit + "\\.0$")
-			.contains("# TYPE responder_tcp_listen_overflows_total counter");
+			.containsPattern("(?m)^responder_tcp_accept_queue_limit\\{[^}]*address=\"::\"[^}]*\\} "
+					+ acceptQueueLimit + "\\.0$")
+			.containsPattern("(?m)^responder_tcp_listen_drops_total\\{[^}]*address=\"::\"[^}]*\\} 0\\.0$")
+			.contains("# TYPE responder_tcp_host_listen_overflows_total counter");
 	}
 
 	@Test
