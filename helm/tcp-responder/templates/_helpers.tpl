@@ -134,6 +134,7 @@ validated to be longer than it, so the responder can finish its connections befo
 {{- $responder := dict
       "port" (int $r.port)
       "backlog" (int $r.backlog)
+      "acceptors" (int $r.acceptors)
       "reuse-address" $r.reuseAddress
       "reuse-port" $r.reusePort
       "ipv6-only" $r.ipv6Only

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -18,8 +20,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The listener of one address: its status, and while it is bound, its listening socket and the thread that accepts
- * on it and hands every connection over to be served.
+ * The listener of one address: its status, and while it is bound, its listening socket and the threads that accept
+ * on it ({@code acceptors}, each taking connections from the socket's one accept queue) and hand every connection
+ * over to be served.
  */
 final class Listener {
 
@@ -46,7 +49,7 @@ final class Listener {
 
 	private @Nullable ListeningSocket socket;
 
-	private @Nullable Thread acceptor;
+	private List<Thread> acceptors = List.of();
 
 	private ListenerHistory.@Nullable Entry entry;
 
@@ -101,10 +104,15 @@ final class Listener {
 		this.socket = socket;
 		ListenerHistory.Entry entry = this.verdicts.history().bound(this.address, settings.options());
 		this.entry = entry;
-		this.acceptor = new Thread(() -> acceptLoop(socket, entry),
-				"responder-acceptor-" + address() + "-" + socket.port());
-		this.acceptor.setDaemon(true);
-		this.acceptor.start();
+		List<Thread> acceptors = new ArrayList<>();
+		int count = settings.options().acceptors();
+		for (int i = 0; i < count; i++) {
+			acceptors.add(Thread.ofPlatform()
+				.name("responder-acceptor-" + address() + "-" + socket.port() + ((count > 1) ? "-" + (i + 1) : ""))
+				.daemon()
+				.start(() -> acceptLoop(socket, entry)));
+		}
+		this.acceptors = acceptors;
 		this.status = this.status.withState(ListenerState.LISTENING);
 		return socket.port();
 	}
@@ -171,7 +179,7 @@ final class Listener {
 	}
 
 	/**
-	 * Stops accepting, waits for the accept thread to finish with the connection in hand, then releases the socket:
+	 * Stops accepting, waits for the accept threads to finish with the connections in hand, then releases the socket:
 	 * on Linux, closing a descriptor would not wake a thread blocked in accept on it. Does nothing when not bound;
 	 * the state stays as it is.
 	 */
@@ -182,7 +190,9 @@ final class Listener {
 		}
 		socket.shutdown();
 		try {
-			this.acceptor.join();
+			for (Thread acceptor : this.acceptors) {
+				acceptor.join();
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -190,7 +200,7 @@ final class Listener {
 		socket.close();
 		this.entry.onListenerClosed();
 		this.socket = null;
-		this.acceptor = null;
+		this.acceptors = List.of();
 		this.entry = null;
 	}
 

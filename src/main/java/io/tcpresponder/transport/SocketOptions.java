@@ -19,13 +19,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ipv6Only whether an IPv6 listener sets IPV6_V6ONLY, taking IPv6 clients only so that :: and 0.0.0.0 can
  * share a port (off, :: is dual-stack; an IPv4 listener ignores the option).
  * @param backlog length of the listen (accept) queue passed to listen(2), which caps it at net.core.somaxconn.
+ * @param acceptors threads that accept on each listener, each taking connections from the same accept queue; 0
+ * follows the node: half the processors the JVM may use, at least one (the other half serve the kernel's network
+ * work, which the clients' packets bring).
  */
 @ConfigurationProperties(SocketOptions.PREFIX)
 public record SocketOptions(
 		@DefaultValue("true") boolean reuseAddress,
 		@DefaultValue("false") boolean reusePort,
 		@DefaultValue("false") boolean ipv6Only,
-		@DefaultValue("" + SocketOptions.DEFAULT_BACKLOG) @Min(1) @Max(65535) int backlog) {
+		@DefaultValue("" + SocketOptions.DEFAULT_BACKLOG) @Min(1) @Max(65535) int backlog,
+		@DefaultValue("0") @Min(0) @Max(SocketOptions.MAX_ACCEPTORS) int acceptors) {
 
 	/** Bound from the responder's own prefix: {@code responder.reuse-address} and so on. */
 	public static final String PREFIX = "responder";
@@ -36,16 +40,35 @@ public record SocketOptions(
 	 */
 	static final int DEFAULT_BACKLOG = 511;
 
+	/** More accept threads than this on one listener only wait on each other. */
+	static final int MAX_ACCEPTORS = 64;
+
 	/** The options of a listener that the configuration leaves as they are. */
-	public static final SocketOptions DEFAULTS = new SocketOptions(true, false, false, DEFAULT_BACKLOG);
+	public static final SocketOptions DEFAULTS = new SocketOptions(true, false, false, DEFAULT_BACKLOG, 0);
+
+	public SocketOptions {
+		if (acceptors == 0) {
+			acceptors = forTheNode();
+		}
+	}
+
+	/**
+	 * The acceptors that follow the node: half the processors this JVM may use (its CPU limit in a container), at
+	 * least one.
+	 * @return the number of acceptors
+	 */
+	public static int forTheNode() {
+		return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+	}
 
 	/**
 	 * The options as the log line says them.
-	 * @return such as {@code SO_REUSEADDR on, SO_REUSEPORT off, IPV6_V6ONLY off, backlog 511}
+	 * @return such as {@code SO_REUSEADDR on, SO_REUSEPORT off, IPV6_V6ONLY off, backlog 511, 1 acceptor}
 	 */
 	public String describe() {
 		return "SO_REUSEADDR " + onOff(this.reuseAddress) + ", SO_REUSEPORT " + onOff(this.reusePort)
-				+ ", IPV6_V6ONLY " + onOff(this.ipv6Only) + ", backlog " + this.backlog;
+				+ ", IPV6_V6ONLY " + onOff(this.ipv6Only) + ", backlog " + this.backlog + ", " + this.acceptors
+				+ ((this.acceptors == 1) ? " acceptor" : " acceptors");
 	}
 
 	/**
@@ -54,7 +77,7 @@ public record SocketOptions(
 	 * @return the options
 	 */
 	public SocketOptions withReuseAddress(boolean reuseAddress) {
-		return new SocketOptions(reuseAddress, this.reusePort, this.ipv6Only, this.backlog);
+		return new SocketOptions(reuseAddress, this.reusePort, this.ipv6Only, this.backlog, this.acceptors);
 	}
 
 	/**
@@ -63,7 +86,7 @@ public record SocketOptions(
 	 * @return the options
 	 */
 	public SocketOptions withReusePort(boolean reusePort) {
-		return new SocketOptions(this.reuseAddress, reusePort, this.ipv6Only, this.backlog);
+		return new SocketOptions(this.reuseAddress, reusePort, this.ipv6Only, this.backlog, this.acceptors);
 	}
 
 	/**
@@ -72,7 +95,7 @@ public record SocketOptions(
 	 * @return the options
 	 */
 	public SocketOptions withIpv6Only(boolean ipv6Only) {
-		return new SocketOptions(this.reuseAddress, this.reusePort, ipv6Only, this.backlog);
+		return new SocketOptions(this.reuseAddress, this.reusePort, ipv6Only, this.backlog, this.acceptors);
 	}
 
 	/**
@@ -81,7 +104,16 @@ public record SocketOptions(
 	 * @return the options
 	 */
 	public SocketOptions withBacklog(int backlog) {
-		return new SocketOptions(this.reuseAddress, this.reusePort, this.ipv6Only, backlog);
+		return new SocketOptions(this.reuseAddress, this.reusePort, this.ipv6Only, backlog, this.acceptors);
+	}
+
+	/**
+	 * The same options with the given number of acceptors.
+	 * @param acceptors the threads that accept on each listener, 0 to follow the node
+	 * @return the options
+	 */
+	public SocketOptions withAcceptors(int acceptors) {
+		return new SocketOptions(this.reuseAddress, this.reusePort, this.ipv6Only, this.backlog, acceptors);
 	}
 
 	private static String onOff(boolean on) {

@@ -35,6 +35,7 @@ class ComposeTest {
 
 	/** Helm value (under responder) for each responder.* property the compose file sets. */
 	private static final Map<String, String> HELM_VALUE_OF_PROPERTY = Map.ofEntries(Map.entry("responder.backlog", "backlog"),
+			Map.entry("responder.acceptors", "acceptors"),
 			Map.entry("responder.bind-addresses", "bindAddresses"),
 			Map.entry("responder.reuse-address", "reuseAddress"), Map.entry("responder.reuse-port", "reusePort"),
 			Map.entry("responder.ipv6-only", "ipv6Only"),

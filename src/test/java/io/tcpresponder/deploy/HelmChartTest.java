@@ -371,6 +371,7 @@ class HelmChartTest {
 		Map<String, Object> responder = new LinkedHashMap<>();
 		responder.put("port", at(values, "responder.port"));
 		responder.put("backlog", at(values, "responder.backlog"));
+		responder.put("acceptors", at(values, "responder.acceptors"));
 		responder.put("reuse-address", at(values, "responder.reuseAddress"));
 		responder.put("reuse-port", at(values, "responder.reusePort"));
 		responder.put("ipv6-only", at(values, "responder.ipv6Only"));

@@ -13,6 +13,8 @@ import io.tcpresponder.support.Load;
 import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.tcpresponder.support.Clients.LINE;
@@ -39,15 +41,23 @@ class HandoverTests {
 		this.responders = new Responders(choice);
 	}
 
-	@Test
-	void handoverUnderLoadLosesNothing() {
+	@ParameterizedTest(name = "acceptors={0}")
+	@ValueSource(ints = { 1, 2, 4 })
+	void handoverUnderLoadLosesNothing(int acceptors) {
 		OptionalLong migrate = Sysctl.read("net.ipv4.tcp_migrate_req");
-		Load.Outcomes outcome = restartUnderLoad(true, (responder) -> assertThat(responder.restart(RestartMode.HANDOVER, (s) -> s).bound()).isTrue());
-		System.out.println("FIGURES handover transport=" + this.responders.choice().value() + " restarts=" + RESTARTS + " clients="
-				+ CLIENTS + " " + describe(outcome) + " tcp_migrate_req="
+		Load.Outcomes outcome = restartUnderLoad(true, acceptors,
+				(responder) -> assertThat(responder.restart(RestartMode.HANDOVER, (s) -> s).bound()).isTrue());
+		System.out.println("FIGURES handover transport=" + this.responders.choice().value() + " acceptors=" + acceptors
+				+ " restarts=" + RESTARTS + " clients=" + CLIENTS + " " + describe(outcome) + " tcp_migrate_req="
 				+ (migrate.isPresent() ? migrate.getAsLong() : "missing"));
 		assertThat(outcome.partial()).as("partial lines").isZero();
 		assertThat(this.responder.counts().restarts(true)).isEqualTo(RESTARTS);
+		assertThat(this.responder.settings().options().acceptors()).isEqualTo(acceptors);
+		// Every connection a client got its line on was counted once, whichever acceptor took it.
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.responder.counts().read().active() == 0);
+		ConnectionCounts.Reading counts = this.responder.counts().read();
+		assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed());
+		assertThat(counts.completed()).isGreaterThanOrEqualTo(outcome.whole());
 		if (this.responders.choice() == TransportChoice.NATIVE) {
 			// New connections go to the new listener before the old one closes, and it closes holding none: nothing
 			// is left for the kernel to move or reset, whatever net.ipv4.tcp_migrate_req says.
@@ -73,7 +83,7 @@ class HandoverTests {
 
 	@Test
 	void closeThenBindUnderLoadRefusesOrResetsConnections() {
-		Load.Outcomes outcome = restartUnderLoad(false, (responder) -> assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (s) -> s).bound()).isTrue());
+		Load.Outcomes outcome = restartUnderLoad(false, 1, (responder) -> assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (s) -> s).bound()).isTrue());
 		System.out.println("FIGURES close-then-bind transport=" + this.responders.choice().value() + " restarts=" + RESTARTS
 				+ " clients=" + CLIENTS + " " + describe(outcome));
 		assertThat(outcome.partial()).as("partial lines").isZero();
@@ -111,8 +121,10 @@ class HandoverTests {
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
 	}
 
-	private Load.Outcomes restartUnderLoad(boolean reusePort, Consumer<TcpResponder> restart) {
-		this.responder = this.responders.start(Responders.anyPort(SocketOptions.DEFAULTS.withReusePort(reusePort).withBacklog(4096)), LINE,
+	private Load.Outcomes restartUnderLoad(boolean reusePort, int acceptors, Consumer<TcpResponder> restart) {
+		this.responder = this.responders.start(Responders.anyPort(SocketOptions.DEFAULTS.withReusePort(reusePort)
+			.withBacklog(4096)
+			.withAcceptors(acceptors)), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5));
 		try (Load load = Load.start(this.responder.settings().port(), LINE, CLIENTS, Clients.TIMEOUT_MILLIS)) {
 			for (int i = 0; i < RESTARTS; i++) {

@@ -70,7 +70,7 @@ class ResponderEndpointIntegrationTests {
 	@AfterEach
 	void restoreTheListener() {
 		JsonNode after = this.actuator.responder();
-		String[] settings = { "port", "backlog", "reuseAddress", "reusePort", "ipv6Only" };
+		String[] settings = { "port", "backlog", "reuseAddress", "reusePort", "ipv6Only", "acceptors" };
 		boolean changed = !"LISTENING".equals(after.get("state").asString());
 		for (String setting : settings) {
 			changed |= !after.get(setting).equals(this.before.get(setting));
@@ -120,6 +120,23 @@ class ResponderEndpointIntegrationTests {
 			assertThat(connections.get("accepted").asLong()).isEqualTo(connections.get("completed").asLong()
 					+ connections.get("failed").asLong() + connections.get("active").asLong());
 		});
+	}
+
+	@Test
+	void aRestartSetsTheAcceptorsWithinTheirBounds() {
+		assertThat(this.actuator.responder().get("acceptors").asInt())
+			.isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "{\"acceptors\": 3}");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(Actuator.json(response).get("acceptors").asInt()).isEqualTo(3);
+		for (int i = 0; i < 10; i++) {
+			assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
+		}
+		HttpResponse<String> tooMany = this.actuator.post("/actuator/responder/restart", "{\"acceptors\": 65}");
+		assertThat(tooMany.statusCode()).isEqualTo(400);
+		assertThat(tooMany.body()).contains("acceptors");
+		assertThat(this.actuator.responder().get("acceptors").asInt()).as("kept").isEqualTo(3);
+		assertThat(this.actuator.responder().get("state").asString()).isEqualTo("LISTENING");
 	}
 
 	@Test
@@ -195,7 +212,7 @@ class ResponderEndpointIntegrationTests {
 		HttpResponse<String> response = this.actuator.post("/actuator/responder/restart", "");
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode after = Actuator.json(response);
-		for (String setting : new String[] { "port", "reuseAddress", "reusePort", "ipv6Only", "backlog" }) {
+		for (String setting : new String[] { "port", "reuseAddress", "reusePort", "ipv6Only", "backlog", "acceptors" }) {
 			assertThat(after.get(setting)).as(setting).isEqualTo(before.get(setting));
 		}
 		assertThat(after.at("/restarts/succeeded").asLong()).isEqualTo(before.at("/restarts/succeeded").asLong() + 1);

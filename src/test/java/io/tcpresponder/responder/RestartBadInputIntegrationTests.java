@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestartBadInputIntegrationTests {
 
 	private static final List<String> SETTINGS = List.of("state", "address", "port", "reuseAddress", "reusePort",
-			"ipv6Only", "backlog", "since", "listeners", "restarts");
+			"ipv6Only", "backlog", "acceptors", "since", "listeners", "restarts");
 
 	private static final AtomicInteger refused = new AtomicInteger();
 
@@ -266,7 +266,7 @@ class RestartBadInputIntegrationTests {
 		String anObject = "The body must be a JSON object such as {\"reuseAddress\": false}, or no body at all";
 		return Stream.of(
 				Arguments.of("{\"bogus\": 1}", "bogus",
-						"unknown field \"bogus\"; a restart takes mode, reuseAddress, reusePort, ipv6Only, backlog, port, "
+						"unknown field \"bogus\"; a restart takes mode, reuseAddress, reusePort, ipv6Only, backlog, acceptors, port, "
 								+ "bindAddresses"),
 				Arguments.of("{\"port\": 9000, \"reuse\": false}", "reuse", "unknown field \"reuse\""),
 				Arguments.of("{\"backlog\": 32, \"backlog\": 64}", "backlog",

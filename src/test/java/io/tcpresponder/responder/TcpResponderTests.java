@@ -60,6 +60,39 @@ class TcpResponderTests {
 	}
 
 	@Test
+	void severalAcceptorsShareTheListenerAndAStopEndsThemAll() throws Exception {
+		TcpResponder responder = responder(Responders.anyPort(SocketOptions.DEFAULTS.withBacklog(32).withAcceptors(3)),
+				LINE, Duration.ofSeconds(5));
+		responder.start();
+		int port = responder.settings().port();
+		String prefix = "responder-acceptor-::-" + port + "-";
+		assertThat(acceptorThreads(prefix)).as("accept threads").hasSize(3);
+		List<Future<String>> replies = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			replies.add(this.responders.clients().submit(() -> Clients.fetch(port)));
+		}
+		for (Future<String> reply : replies) {
+			assertThat(reply.get()).isEqualTo(LINE);
+		}
+		Responders.awaitEnded(responder, 300);
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(300, 0, 300, 0));
+		responder.stop(Duration.ofSeconds(5));
+		assertThat(acceptorThreads(prefix)).as("accept threads after the stop").isEmpty();
+	}
+
+	@Test
+	void theAcceptorsFollowTheNodeByDefault() {
+		assertThat(SocketOptions.DEFAULTS.acceptors())
+			.isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+		assertThat(SocketOptions.DEFAULTS.withAcceptors(0).acceptors()).isEqualTo(SocketOptions.DEFAULTS.acceptors());
+	}
+
+	private static List<Thread> acceptorThreads(String prefix) {
+		return Thread.getAllStackTraces().keySet().stream().filter((thread) -> thread.getName().startsWith(prefix)
+				&& thread.isAlive()).toList();
+	}
+
+	@Test
 	void portZeroPicksAFreePortAndReportsIt() {
 		TcpResponder responder = start(true, LINE);
 		assertThat(responder.settings().port()).isPositive();
