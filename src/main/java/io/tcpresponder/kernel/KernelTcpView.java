@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The table is read at most once per refresh interval, however many callers ask: a reading is kept with its port and
  * handed to every caller until the interval has passed or another port is asked for, and callers that ask while a
- * reading is being made wait for it and share it. While callers keep asking (within the last minute), the next
+ * reading is being made wait for it and share it. While callers keep asking (within the last five minutes), the next
  * reading is made ahead, on a thread of the view's own, one interval after the last: a scrape then takes a reading
  * that is ready, however long a port full of TIME_WAIT sockets takes to read, rather than waiting for one.
  */
@@ -45,8 +45,8 @@ public final class KernelTcpView implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(KernelTcpView.class);
 
-	/** How long readings are made ahead after the last caller asked. */
-	private static final long DEMAND_NANOS = TimeUnit.MINUTES.toNanos(1);
+	/** How long readings are made ahead after the last caller asked: longer than any usual scrape interval. */
+	private static final long DEMAND_NANOS = TimeUnit.MINUTES.toNanos(5);
 
 	private final @Nullable SocketTable table;
 
