@@ -32,8 +32,8 @@ public interface TableSocket {
 	int timer();
 
 	/**
-	 * Milliseconds until the timer fires, to the table's {@linkplain SocketTable#timerResolutionMillis() resolution}
-	 * and never more than the truth; 0 once it is due.
+	 * Milliseconds until the timer fires, as the kernel counts them from the clock tick it was in when it reported
+	 * the socket, to the table's {@linkplain SocketTable#timerResolutionMillis() resolution}; 0 once it is due.
 	 * @return the milliseconds
 	 */
 	long timerMillis();
