@@ -4,6 +4,8 @@ import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 import jakarta.validation.Validator;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,6 +28,15 @@ class ResponderConfiguration {
 	KernelTcpView kernelTcpView(ResponderProperties properties, TcpResponder responder) {
 		return new KernelTcpView(KernelSocketTable.get(), properties.tcp().refreshInterval(),
 				() -> responder.settings().options().backlog());
+	}
+
+	/**
+	 * Makes the first reading when the service is ready, and the next ones ahead, so that the first scrape finds one
+	 * ready too.
+	 */
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> kernelTcpViewFirstReading(KernelTcpView view, TcpResponder responder) {
+		return (event) -> view.read(responder.settings().port());
 	}
 
 	@Bean
