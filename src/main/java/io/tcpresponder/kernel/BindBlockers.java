@@ -3,7 +3,6 @@ package io.tcpresponder.kernel;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,19 +154,6 @@ public final class BindBlockers {
 		return words;
 	}
 
-	private static InetAddress addressOf(boolean ipv6, int[] words) {
-		ByteBuffer bytes = ByteBuffer.allocate(ipv6 ? 16 : 4);
-		for (int i = 0; i < (ipv6 ? 4 : 1); i++) {
-			bytes.putInt(words[i]);
-		}
-		try {
-			return InetAddress.getByAddress(bytes.array());
-		}
-		catch (UnknownHostException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	/**
 	 * Whether an IPv6 socket's local address is an IPv4-mapped one ({@code ::ffff:a.b.c.d}): an IPv4 client of a
 	 * dual-stack listener.
@@ -302,7 +288,7 @@ public final class BindBlockers {
 			if (socket.state() == LISTEN) {
 				// SO_REUSEADDR never binds beside a listener; SO_REUSEPORT might, but the bind was refused.
 				this.listeners++;
-				this.holders.add(new Blockers.Holder(addressOf(socket.ipv6(), address), socket.inode(),
+				this.holders.add(new Blockers.Holder(socket.address(), socket.inode(),
 						socket.uid(), null, null));
 				return;
 			}

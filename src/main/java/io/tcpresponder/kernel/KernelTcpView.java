@@ -1,9 +1,6 @@
 package io.tcpresponder.kernel;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,15 +111,6 @@ public final class KernelTcpView implements AutoCloseable {
 	public boolean tellsDrops() {
 		SocketTable table = this.table;
 		return table != null && table.listenerFigures();
-	}
-
-	/**
-	 * Where the socket table is read from.
-	 * @return {@code sock_diag} or {@code /proc/net/tcp}, {@code null} if the view is not available
-	 */
-	public @Nullable String source() {
-		SocketTable table = this.table;
-		return (table != null) ? table.name() : null;
 	}
 
 	/**
@@ -274,7 +262,7 @@ public final class KernelTcpView implements AutoCloseable {
 			if (state == TcpState.LISTEN) {
 				long limit = socket.sendQueue();
 				long drops = socket.drops();
-				this.listeners.add(new PortListener(addressOf(socket), socket.inode(), socket.receiveQueue(),
+				this.listeners.add(new PortListener(socket.address(), socket.inode(), socket.receiveQueue(),
 						(limit >= 0) ? limit : this.listenerLimit, (drops >= 0) ? drops : null));
 			}
 		}
@@ -299,25 +287,6 @@ public final class KernelTcpView implements AutoCloseable {
 			return this.listeners.stream().mapToLong(PortListener::acceptQueueDepth).sum();
 		}
 
-	}
-
-	/**
-	 * A socket's local address.
-	 * @param socket the socket
-	 * @return its address
-	 */
-	static InetAddress addressOf(TableSocket socket) {
-		int words = socket.ipv6() ? 4 : 1;
-		ByteBuffer bytes = ByteBuffer.allocate(4 * words);
-		for (int i = 0; i < words; i++) {
-			bytes.putInt(socket.addressWord(i));
-		}
-		try {
-			return InetAddress.getByAddress(bytes.array());
-		}
-		catch (UnknownHostException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**

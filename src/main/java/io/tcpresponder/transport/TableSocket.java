@@ -1,5 +1,9 @@
 package io.tcpresponder.transport;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+
 /**
  * One socket of a {@link SocketTable}, as the kernel reports it; valid only while the visitor is told it.
  */
@@ -24,6 +28,24 @@ public interface TableSocket {
 	 * @return the word
 	 */
 	int addressWord(int index);
+
+	/**
+	 * The local address, from its {@linkplain #addressWord words}.
+	 * @return the address
+	 */
+	default InetAddress address() {
+		int words = ipv6() ? 4 : 1;
+		ByteBuffer bytes = ByteBuffer.allocate(4 * words);
+		for (int i = 0; i < words; i++) {
+			bytes.putInt(addressWord(i));
+		}
+		try {
+			return InetAddress.getByAddress(bytes.array());
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
 
 	/**
 	 * Which timer runs: 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT (also FIN_WAIT2's), 4 zero window probe.

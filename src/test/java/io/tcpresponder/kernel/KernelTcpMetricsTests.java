@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,23 +132,11 @@ class KernelTcpMetricsTests {
 			new KernelTcpMetrics(live, () -> port, addresses::get, InetAddress::getHostAddress,
 					this.addressesChanged::add)
 				.bindTo(prometheus);
-			List<SocketChannel> clients = new ArrayList<>();
-			try {
-				for (int i = 0; i < 8; i++) {
-					SocketChannel client = SocketChannel.open();
-					clients.add(client);
-					client.configureBlocking(false);
-					client.connect(new InetSocketAddress(loopback, port));
-				}
+			try (Clients.Connecting clients = Clients.connectWithoutWaiting(loopback, port, 8)) {
 				await().atMost(LIVE_WAIT)
 					.untilAsserted(() -> assertThat(prometheus.scrape())
 						.containsPattern("(?m)^responder_tcp_listen_drops_total\\{address=\"127\\.0\\.0\\.1\"\\} [1-9]")
 						.contains("responder_tcp_listen_drops_total{address=\"127.0.0.2\"} 0.0"));
-			}
-			finally {
-				for (SocketChannel client : clients) {
-					client.close();
-				}
 			}
 			addresses.set(List.of("127.0.0.2"));
 			this.addressesChanged.forEach(Runnable::run);

@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,15 +261,8 @@ class KernelTcpViewTests {
 			KernelTcpView view = live(NativeTransport.socketTable(), 5);
 			PortView before = view.read(port);
 			assertThat(before.listeners()).hasSize(2).allSatisfy((listener) -> assertThat(listener.drops()).isZero());
-			List<SocketChannel> clients = new ArrayList<>();
-			try {
-				// Connecting without waiting: the queue takes two, and the kernel drops the others' SYNs.
-				for (int i = 0; i < 8; i++) {
-					SocketChannel client = SocketChannel.open();
-					clients.add(client);
-					client.configureBlocking(false);
-					client.connect(new InetSocketAddress(LOOPBACK, port));
-				}
+			// Connecting without waiting: the queue takes two, and the kernel drops the others' SYNs.
+			try (Clients.Connecting clients = Clients.connectWithoutWaiting(LOOPBACK, port, 8)) {
 				await().atMost(LIVE_WAIT).untilAsserted(() -> assertThat(listener(view.read(port), LOOPBACK).drops())
 					.isGreaterThanOrEqualTo(6));
 				PortView after = view.read(port);
@@ -282,11 +274,6 @@ class KernelTcpViewTests {
 					.isGreaterThanOrEqualTo(dropping.drops());
 				assertThat(after.hostListenOverflows() - before.hostListenOverflows()).as("the host's ListenOverflows")
 					.isGreaterThanOrEqualTo(dropping.drops());
-			}
-			finally {
-				for (SocketChannel client : clients) {
-					client.close();
-				}
 			}
 		}
 	}

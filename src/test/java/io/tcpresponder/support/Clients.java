@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,32 @@ public final class Clients {
 		}
 	}
 
+	/**
+	 * Starts connecting that many clients without waiting for their handshakes: each sends its SYN and no more, so
+	 * that a listener whose accept queue is full drops the SYNs beyond it.
+	 * @param address the server's address
+	 * @param port the server's port
+	 * @param count how many clients
+	 * @return the clients, to be closed together
+	 * @throws IOException if a client cannot be opened
+	 */
+	public static Connecting connectWithoutWaiting(InetAddress address, int port, int count) throws IOException {
+		Connecting connecting = new Connecting();
+		try {
+			for (int i = 0; i < count; i++) {
+				SocketChannel client = SocketChannel.open();
+				connecting.channels.add(client);
+				client.configureBlocking(false);
+				client.connect(new InetSocketAddress(address, port));
+			}
+			return connecting;
+		}
+		catch (IOException ex) {
+			connecting.close();
+			throw ex;
+		}
+	}
+
 	public static String readToEnd(Socket socket) throws IOException {
 		return readAll(socket.getInputStream()).toString(StandardCharsets.UTF_8);
 	}
@@ -164,6 +191,30 @@ public final class Clients {
 			for (Socket socket : this.sockets) {
 				try {
 					socket.close();
+				}
+				catch (IOException ex) {
+					// Closed all the same: the descriptor is released.
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * Clients started by {@link #connectWithoutWaiting}, closed together.
+	 */
+	public static final class Connecting implements AutoCloseable {
+
+		private final List<SocketChannel> channels = new ArrayList<>();
+
+		private Connecting() {
+		}
+
+		@Override
+		public void close() {
+			for (SocketChannel channel : this.channels) {
+				try {
+					channel.close();
 				}
 				catch (IOException ex) {
 					// Closed all the same: the descriptor is released.
