@@ -16,7 +16,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The layers of the service, as rules over its compiled classes, so that they hold after the people who drew them:
  * the transport contract at the bottom (the socket table the kernel view reads is part of it), the Linux transport beside the portable one and alone in using FFM, the
- * responder feature on top, and the kernel view, metrics and security beside it.
+ * responder feature on top, and the kernel view, metrics, security and the lesson page beside it.
  */
 @AnalyzeClasses(packages = "io.tcpresponder", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
@@ -32,12 +32,14 @@ class ArchitectureTests {
 		.layer("Kernel view").definedBy("io.tcpresponder.kernel..")
 		.layer("Metrics").definedBy("io.tcpresponder.metrics..")
 		.layer("Security").definedBy("io.tcpresponder.security..")
+		.layer("Lesson page").definedBy("io.tcpresponder.page..")
 		.layer("Transport contract").definedBy(CONTRACT)
 		.layer("Linux transport").definedBy(LINUX)
 		.whereLayer("Responder").mayOnlyBeAccessedByLayers("Application")
 		.whereLayer("Kernel view").mayOnlyBeAccessedByLayers("Responder")
 		.whereLayer("Metrics").mayOnlyBeAccessedByLayers("Responder")
 		.whereLayer("Security").mayNotBeAccessedByAnyLayer()
+		.whereLayer("Lesson page").mayOnlyBeAccessedByLayers("Responder")
 		.whereLayer("Linux transport").mayOnlyBeAccessedByLayers("Responder")
 		.whereLayer("Transport contract").mayOnlyBeAccessedByLayers("Responder", "Kernel view", "Linux transport");
 

@@ -3,6 +3,7 @@ package io.tcpresponder.kernel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -211,11 +212,12 @@ public final class KernelTcpView implements AutoCloseable {
 		SocketTable table = this.table;
 		try {
 			Tally tally = new Tally(table.listenerFigures() ? -1 : listenerLimit());
+			Instant readAt = Instant.now();
 			table.forEach(port, tally::add);
 			ListenCounters listen = ListenCounters.read(this.netstat);
 			OptionalLong migrate = Sysctl.read(this.procDirectory, "net.ipv4.tcp_migrate_req");
 			return new PortView(true, table.name(), tally.states(), tally.listeners(), listen.overflows(),
-					listen.drops(), migrate.isPresent() ? migrate.getAsLong() == 1 : null);
+					listen.drops(), migrate.isPresent() ? migrate.getAsLong() == 1 : null, readAt);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Reading the kernel's socket table failed", ex);

@@ -1,5 +1,6 @@
 package io.tcpresponder.kernel;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,12 +24,14 @@ import org.jspecify.annotations.Nullable;
  * counter of the whole host (network namespace)
  * @param migrateRequests whether the kernel moves the accept queue of a closing SO_REUSEPORT listener to its
  * siblings ({@code net.ipv4.tcp_migrate_req}); {@code null} where the kernel has no such setting
+ * @param readAt when the table was read, which tells a reader whether a view is a new one; {@code null} when not
+ * available
  */
 public record PortView(boolean available, @Nullable String source, Map<TcpState, Long> states,
 		List<PortListener> listeners, long hostListenOverflows, long hostListenDrops,
-		@Nullable Boolean migrateRequests) {
+		@Nullable Boolean migrateRequests, @Nullable Instant readAt) {
 
-	private static final PortView UNAVAILABLE = new PortView(false, null, Map.of(), List.of(), 0, 0, null);
+	private static final PortView UNAVAILABLE = new PortView(false, null, Map.of(), List.of(), 0, 0, null, null);
 
 	public PortView {
 		EnumMap<TcpState, Long> all = new EnumMap<>(TcpState.class);

@@ -2,6 +2,7 @@ package io.tcpresponder.responder;
 
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
+import io.tcpresponder.page.LessonPage;
 import jakarta.validation.Validator;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -10,7 +11,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * What manages the TCP responder: lifecycle, actuator endpoint, health, metrics, and the kernel's view of its port.
+ * What manages the TCP responder: lifecycle, actuator endpoint, health, metrics, the kernel's view of its port, and
+ * what the lesson page shows of them.
  * The responder itself, its {@link ResponderProperties} and its {@link StartupShutdownHook} are built before the
  * context by {@link EarlyResponderStart}, which registers them as beans. The restart's guard,
  * {@link RestartBodyAdvice}, is a {@code @ControllerAdvice} and found by component scanning.
@@ -49,6 +51,12 @@ class ResponderConfiguration {
 	@Bean
 	ResponderEndpoint responderEndpoint(TcpResponder responder, KernelTcpView kernelTcpView, Validator validator) {
 		return new ResponderEndpoint(responder, kernelTcpView, validator);
+	}
+
+	@Bean
+	LessonPage lessonPage(ResponderProperties properties) {
+		return new LessonPage(ResponderEndpoint.ID, properties.tcp().refreshInterval(), RestartRequest.JSON_TYPES,
+				java.util.Arrays.stream(RestartMode.values()).map(RestartMode::value).toList());
 	}
 
 	@Bean

@@ -158,15 +158,18 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 	 * @param migrateRequests whether the kernel moves the accept queue of a closing SO_REUSEPORT listener to its
 	 * siblings ({@code net.ipv4.tcp_migrate_req}), which a handover on nio needs to lose no connection; {@code null}
 	 * where the kernel has no such setting
+	 * @param readAt when the kernel's table was read: the figures change only when it does, once per
+	 * {@code responder.tcp.refresh-interval} while anyone asks
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record KernelView(boolean available, @Nullable String source, @Nullable Map<TcpState, Long> states,
 			@Nullable AcceptQueue acceptQueue, @Nullable List<KernelListener> listeners,
-			@Nullable Long hostListenOverflows, @Nullable Long hostListenDrops, @Nullable Boolean migrateRequests) {
+			@Nullable Long hostListenOverflows, @Nullable Long hostListenDrops, @Nullable Boolean migrateRequests,
+			@Nullable Instant readAt) {
 
 		static KernelView of(PortView port) {
 			if (!port.available()) {
-				return new KernelView(false, null, null, null, null, null, null, null);
+				return new KernelView(false, null, null, null, null, null, null, null, null);
 			}
 			List<KernelListener> listeners = port.listeners()
 				.stream()
@@ -175,7 +178,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 				.toList();
 			return new KernelView(true, port.source(), port.states(),
 					new AcceptQueue(port.acceptQueueDepth(), port.acceptQueueLimit()), listeners,
-					port.hostListenOverflows(), port.hostListenDrops(), port.migrateRequests());
+					port.hostListenOverflows(), port.hostListenDrops(), port.migrateRequests(), port.readAt());
 		}
 
 	}

@@ -31,7 +31,10 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * sent there are never checked: a check costs a password hash, which a caller without credentials must not be able
  * to make the server compute. The other chain serves everything else, the responder's restart and the health details
  * first, to operators only, with a limit on failed checks per client address. The API is stateless, for scripts and
- * curl, not for browsers with sessions, so there is no session and no CSRF token to send.
+ * curl, not for browsers with sessions, so there is no session and no CSRF token to send. The lesson page and its
+ * scripts and styles are open too: they hold no figure, and read the endpoint as anyone else does. Every answer
+ * carries a Content-Security-Policy that lets a page run only the service's own scripts and styles and talk to the
+ * service alone.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -40,6 +43,16 @@ class ManagementSecurityConfiguration {
 
 	/** The health group that shows every component with its details (see application.yml): operators only. */
 	static final String HEALTH_DETAILS_GROUP = "details";
+
+	/** The lesson page at the management server's root, and its scripts and styles. */
+	private static final String[] PAGE = { "/", "/lesson/**" };
+
+	/**
+	 * Nothing from another host, no inline script or style, no plugin, no frame, no form posted by the browser (the
+	 * page's script posts its form as JSON); {@code data:} images for the page's empty icon.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 	@Bean
 	@Order(1)
@@ -70,6 +83,10 @@ class ManagementSecurityConfiguration {
 		List<RequestMatcher> open = new ArrayList<>();
 		open.add(EndpointRequest.to(HealthEndpoint.class));
 		open.add(PathPatternRequestMatcher.withDefaults().matcher("/error"));
+		for (String page : PAGE) {
+			open.add(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, page));
+			open.add(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.HEAD, page));
+		}
 		if (properties.anonymousReads()) {
 			RequestMatcher reads = EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.GET);
 			open.add(reads);
@@ -81,7 +98,8 @@ class ManagementSecurityConfiguration {
 
 	private static HttpSecurity stateless(HttpSecurity http) throws Exception {
 		return http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable());
+			.csrf((csrf) -> csrf.disable())
+			.headers((headers) -> headers.contentSecurityPolicy((policy) -> policy.policyDirectives(CONTENT_SECURITY_POLICY)));
 	}
 
 	@Bean

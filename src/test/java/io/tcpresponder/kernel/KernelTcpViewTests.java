@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -60,17 +61,20 @@ class KernelTcpViewTests {
 	@Test
 	void readsAPortFromTheTables() throws UnknownHostException {
 		KernelTcpView view = proc(FIXTURE_PROC, () -> 6);
+		Instant before = Instant.now();
 		Map<TcpState, Long> states = new EnumMap<>(TcpState.class);
 		states.put(TcpState.LISTEN, 2L);
 		states.put(TcpState.ESTABLISHED, 4L);
 		states.put(TcpState.TIME_WAIT, 3L);
 		states.put(TcpState.CLOSE_WAIT, 1L);
 		assertThat(view.available()).isTrue();
-		assertThat(view.read(8095)).as("two listeners with a backlog of 6 each")
+		PortView port = view.read(8095);
+		assertThat(port.readAt()).isBetween(before, Instant.now());
+		assertThat(port).as("two listeners with a backlog of 6 each")
 			.isEqualTo(new PortView(true, "/proc/net/tcp", states,
 					List.of(new PortListener(address("127.0.0.1"), 20452, 2, 6, null),
 							new PortListener(address("::1"), 20453, 1, 6, null)),
-					4, 4, null));
+					4, 4, null, port.readAt()));
 	}
 
 	@Test
