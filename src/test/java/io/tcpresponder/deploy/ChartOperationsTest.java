@@ -161,4 +161,20 @@ class ChartOperationsTest {
 			.contains(Chart.FULLNAME + "-headless." + Chart.NAMESPACE + ".svc");
 	}
 
+	/**
+	 * NOTES say how to open the lesson page on one pod: a port-forward to the Deployment's actuator port, the
+	 * container's port of that name.
+	 */
+	@Test
+	void notesOpenTheLessonPageOnOnePod() {
+		String notes = Chart.notes(ALL_OPTIONAL);
+		Map<String, Object> deployment = Chart.template(ALL_OPTIONAL).deployment();
+		List<Map<String, Object>> ports = at(deployment, "spec.template.spec.containers[0].ports");
+		Object httpPort = ports.stream().filter((port) -> "http".equals(port.get("name"))).findFirst().orElseThrow()
+			.get("containerPort");
+		assertThat(notes).as("NOTES:%n%s", notes)
+			.contains("port-forward deployment/" + at(deployment, "metadata.name") + " 18080:" + httpPort)
+			.contains("open http://127.0.0.1:18080/");
+	}
+
 }
