@@ -183,12 +183,40 @@ class LessonPageBrowserTests {
 			assertThat(browser.textOf("#listeners [data-free-at]")).matches("\\d+ s");
 			browser.screenshot("eaddrinuse");
 			assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+
+			// SO_REUSEADDR binds over TIME_WAIT sockets that a listener with it on accepted.
+			new Select(browser.find("#field-reuseAddress")).selectByValue("true");
+			browser.find("#restart button[type=submit]").click();
+			await().atMost(WAIT).until(() -> "200".equals(browser.attributeOf("#answer", "data-status")));
+			assertThat(browser.textOf("#answer")).contains(ENGLISH.getString("script.answer.ok")
+				.replace("{state}", ENGLISH.getString("script.state.LISTENING"))
+				.replace("{port}", String.valueOf(PORT)));
+			assertThat(browser.textOf("#listeners tbody td[data-state-of]"))
+				.isEqualTo(ENGLISH.getString("script.state.LISTENING"));
+			browser.screenshot("rebound");
 		}
 		finally {
-			// SO_REUSEADDR binds over TIME_WAIT sockets that a listener with it on accepted.
-			assertThat(this.operator.post("/actuator/responder/restart", "{\"reuseAddress\": true}").statusCode())
-				.isEqualTo(200);
+			if (!"LISTENING".equals(this.operator.responder().get("state").asString())) {
+				this.operator.post("/actuator/responder/restart", "{\"reuseAddress\": true}");
+			}
 		}
+		assertThat(this.operator.responder().get("reuseAddress").asBoolean()).isTrue();
+	}
+
+	@Test
+	void aRestartWithABadValueShowsThe400NamingTheFieldAndChangesNothing() {
+		JsonNode before = this.operator.responder();
+		fill("username", this.security.getUser().getName());
+		fill("password", this.security.getUser().getPassword());
+		fill("field-backlog", "0");
+		browser.find("#restart button[type=submit]").click();
+		await().atMost(WAIT).until(() -> "400".equals(browser.attributeOf("#answer", "data-status")));
+		assertThat(browser.attributeOf("#answer [data-field]", "data-field")).isEqualTo("backlog");
+		assertThat(browser.textOf("#answer .detail")).contains("backlog");
+		JsonNode after = this.operator.responder();
+		assertThat(after.get("backlog")).isEqualTo(before.get("backlog"));
+		assertThat(after.get("since")).isEqualTo(before.get("since"));
+		browser.screenshot("bad-request");
 	}
 
 	private static void fill(String id, String value) {
