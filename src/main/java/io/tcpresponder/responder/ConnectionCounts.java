@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Connection and restart counts over the life of the process, across restarts.
  *
  * <p>
- * Active connections are not counted but derived: accepted minus those that ended. Ends are read before accepts, so
- * every snapshot satisfies accepted = completed + failed + active.
+ * Active connections are not counted but derived: accepted minus those that ended or were refused. Ends are read
+ * before accepts, so every snapshot satisfies accepted = completed + failed + refused + active.
  */
 final class ConnectionCounts {
 
@@ -18,6 +18,8 @@ final class ConnectionCounts {
 	private final AtomicLong completed = new AtomicLong();
 
 	private final Map<FailureReason, AtomicLong> failed = new EnumMap<>(FailureReason.class);
+
+	private final Map<Refusal, AtomicLong> refused = new EnumMap<>(Refusal.class);
 
 	private final AtomicLong bytesWritten = new AtomicLong();
 
@@ -31,6 +33,25 @@ final class ConnectionCounts {
 		for (FailureReason reason : FailureReason.values()) {
 			this.failed.put(reason, new AtomicLong());
 		}
+		for (Refusal reason : Refusal.values()) {
+			this.refused.put(reason, new AtomicLong());
+		}
+	}
+
+	void onRefused(Refusal reason) {
+		this.refused.get(reason).incrementAndGet();
+	}
+
+	long refused(Refusal reason) {
+		return this.refused.get(reason).get();
+	}
+
+	long refused() {
+		long total = 0;
+		for (AtomicLong count : this.refused.values()) {
+			total += count.get();
+		}
+		return total;
 	}
 
 	void onAccepted() {
@@ -76,7 +97,7 @@ final class ConnectionCounts {
 	}
 
 	long active() {
-		long ended = completed() + failed();
+		long ended = completed() + failed() + refused();
 		return accepted() - ended;
 	}
 
@@ -100,8 +121,10 @@ final class ConnectionCounts {
 		long completed = completed();
 		Map<FailureReason, Long> failed = new EnumMap<>(FailureReason.class);
 		this.failed.forEach((reason, count) -> failed.put(reason, count.get()));
+		Map<Refusal, Long> refused = new EnumMap<>(Refusal.class);
+		this.refused.forEach((reason, count) -> refused.put(reason, count.get()));
 		long accepted = accepted();
-		return new Reading(accepted, completed, failed);
+		return new Reading(accepted, completed, failed, refused);
 	}
 
 	Snapshot snapshot() {
@@ -114,8 +137,10 @@ final class ConnectionCounts {
 	 * @param accepted connections accepted
 	 * @param completed connections that got the whole line and were closed
 	 * @param failedByReason connections that ended without the whole line, for every reason
+	 * @param refusedByReason connections refused before the line, for every limit
 	 */
-	record Reading(long accepted, long completed, Map<FailureReason, Long> failedByReason) {
+	record Reading(long accepted, long completed, Map<FailureReason, Long> failedByReason,
+			Map<Refusal, Long> refusedByReason) {
 
 		long failed(FailureReason reason) {
 			return this.failedByReason.get(reason);
@@ -125,12 +150,20 @@ final class ConnectionCounts {
 			return this.failedByReason.values().stream().mapToLong(Long::longValue).sum();
 		}
 
+		long refused(Refusal reason) {
+			return this.refusedByReason.get(reason);
+		}
+
+		long refused() {
+			return this.refusedByReason.values().stream().mapToLong(Long::longValue).sum();
+		}
+
 		long active() {
-			return this.accepted - this.completed - failed();
+			return this.accepted - this.completed - failed() - refused();
 		}
 
 		Snapshot snapshot() {
-			return new Snapshot(this.accepted, active(), this.completed, failed());
+			return new Snapshot(this.accepted, active(), this.completed, failed(), refused());
 		}
 
 	}
@@ -142,8 +175,9 @@ final class ConnectionCounts {
 	 * @param active connections accepted and not yet ended
 	 * @param completed connections that got the whole line and were closed
 	 * @param failed connections that ended without the whole line
+	 * @param refused connections over a limit, reset before the line
 	 */
-	record Snapshot(long accepted, long active, long completed, long failed) {
+	record Snapshot(long accepted, long active, long completed, long failed, long refused) {
 	}
 
 }

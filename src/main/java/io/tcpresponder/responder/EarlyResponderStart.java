@@ -87,7 +87,8 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 							+ properties.transport().value() + ") cannot set it: " + unsupported.reason());
 		});
 		return new TcpResponder(transport, listeners, properties.message(), properties.closeMode(),
-				properties.writeTimeout(), properties.clientCloseTimeout(), properties.retryBind());
+				properties.writeTimeout(), properties.clientCloseTimeout(), properties.retryBind(),
+				properties.accessLog().enabled() ? new AccessLog(true) : AccessLog.OFF);
 	}
 
 }

@@ -212,7 +212,8 @@ final class ListenerGroup {
 					? " (" + status.lastError().code() + ": " + status.lastError().message() + ")" : ""))
 			.collect(Collectors.joining(", "));
 		String port = " port " + this.settings.port();
-		String options = " (" + this.settings.options().describe() + ", " + this.transport.name() + " transport)";
+		String options = " (" + this.settings.options().describe() + ", " + this.transport.name() + " transport; "
+				+ this.settings.limits().describe() + ")";
 		if (failed.isEmpty()) {
 			logger.info("TCP responder listening on " + listening + port + options);
 		}

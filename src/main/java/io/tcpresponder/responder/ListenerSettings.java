@@ -15,11 +15,19 @@ import org.jspecify.annotations.Nullable;
  * @param addresses the local addresses, one listener each; empty for one listener on every local address
  * @param port the port, 0 for any free port
  * @param options the socket options every listener is bound with
+ * @param limits the connections held at once, in all and per client
  */
-record ListenerSettings(List<InetAddress> addresses, int port, SocketOptions options) {
+record ListenerSettings(List<InetAddress> addresses, int port, SocketOptions options, ConnectionLimits limits) {
 
 	ListenerSettings {
 		addresses = List.copyOf(addresses);
+	}
+
+	/**
+	 * Settings made in code, without connection limits ({@link ConnectionLimits#NONE}).
+	 */
+	ListenerSettings(List<InetAddress> addresses, int port, SocketOptions options) {
+		this(addresses, port, options, ConnectionLimits.NONE);
 	}
 
 	/**
@@ -31,7 +39,7 @@ record ListenerSettings(List<InetAddress> addresses, int port, SocketOptions opt
 	}
 
 	ListenerSettings withPort(int port) {
-		return new ListenerSettings(this.addresses, port, this.options);
+		return new ListenerSettings(this.addresses, port, this.options, this.limits);
 	}
 
 	/**

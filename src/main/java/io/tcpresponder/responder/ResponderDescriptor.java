@@ -30,13 +30,14 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * bind succeeds
  * @param listeners each listener, one per configured address, in the configuration's order
  * @param connections connection counts over the life of the process
+ * @param limits the connection limits, and what they hold now
  * @param restarts restart counts over the life of the process
  * @param tcp the kernel's view of the port
  */
 record ResponderDescriptor(ResponderState state, String address, int port, @JsonUnwrapped SocketOptions options,
 		String closeMode, String transport, Instant since,
 		@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError, List<ListenerDescriptor> listeners,
-		ConnectionCounts.Snapshot connections, Restarts restarts, KernelView tcp)
+		ConnectionCounts.Snapshot connections, Limits limits, Restarts restarts, KernelView tcp)
 		implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
@@ -54,7 +55,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 		return new ResponderDescriptor(status.state(), status.address(), settings.port(), settings.options(),
 				responder.closeMode().value(), responder.transport().name(),
 				status.since(), status.lastError(), listeners, counts.snapshot(),
-				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
+				Limits.of(settings.limits(), responder.admission().held(Limits.TOP_CLIENTS)), new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
 	}
 
 	/**
@@ -130,6 +131,29 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 		static Holder of(Blockers.Holder holder) {
 			return new Holder(Addresses.text(holder.address()), holder.inode(), holder.uid(), holder.pid(),
 					holder.command());
+		}
+
+	}
+
+	/**
+	 * The connection limits, and what they hold.
+	 *
+	 * @param maxConnections connections held at once at most, over all listeners
+	 * @param maxConnectionsPerClient connections one client holds at once at most; 0 for no such limit
+	 * @param ipv4Prefix the leading bits of an IPv4 address that make one client
+	 * @param ipv6Prefix the leading bits of an IPv6 address that make one client
+	 * @param held connections held now
+	 * @param clients clients holding them
+	 * @param topClients the clients that hold the most, at most {@value #TOP_CLIENTS}, most first
+	 */
+	record Limits(int maxConnections, int maxConnectionsPerClient, int ipv4Prefix, int ipv6Prefix, int held,
+			int clients, List<Admission.Client> topClients) {
+
+		static final int TOP_CLIENTS = 5;
+
+		static Limits of(ConnectionLimits limits, Admission.Held held) {
+			return new Limits(limits.maxConnections(), limits.maxConnectionsPerClient(), limits.ipv4Prefix(),
+					limits.ipv6Prefix(), held.connections(), held.clients(), held.top());
 		}
 
 	}

@@ -19,7 +19,8 @@ import io.tcpresponder.metrics.ScrapeScope;
  *
  * <p>
  * The connection meters read one {@link ConnectionCounts.Reading} per scrape, so that every scrape shows
- * accepted = completed + failed + active, as {@code GET /actuator/responder} does.
+ * accepted = completed + failed + refused + active, as {@code GET /actuator/responder} does. What the connection
+ * limits hold has no series per client: the busiest client's count stands for them.
  */
 class ResponderMetrics implements MeterBinder {
 
@@ -46,6 +47,32 @@ class ResponderMetrics implements MeterBinder {
 				.tag("reason", reason.tag())
 				.register(registry);
 		}
+		for (Refusal reason : Refusal.values()) {
+			FunctionCounter.builder("responder.connections.refused", counts, (c) -> connections.get().refused(reason))
+				.description("Connections over a connection limit, reset before the line, by the limit")
+				.tag("reason", reason.value())
+				.register(registry);
+		}
+		Admission admission = this.responder.admission();
+		Gauge.builder("responder.connections.held", admission, (a) -> a.held(0).connections())
+			.description("Connections held against the connection limits")
+			.register(registry);
+		Gauge.builder("responder.connections.limit", admission, (a) -> a.limits().maxConnections())
+			.description("Connections the responder holds at once at most (responder.limits.max-connections)")
+			.register(registry);
+		Gauge.builder("responder.connections.client.limit", admission, (a) -> a.limits().maxConnectionsPerClient())
+			.description("Connections one client holds at once at most (responder.limits.max-connections-per-client; "
+					+ "0 for no such limit)")
+			.register(registry);
+		Gauge.builder("responder.connections.clients", admission, (a) -> a.held(0).clients())
+			.description("Clients (addresses, or networks by the prefixes of the limits) holding connections")
+			.register(registry);
+		Gauge.builder("responder.connections.busiest.client.held", admission, Admission::busiestClient)
+			.description("Connections held by the client that holds the most")
+			.register(registry);
+		FunctionCounter.builder("responder.access.log.dropped", this.responder.accessLog(), AccessLog::dropped)
+			.description("Access log lines dropped because the log's writer was a queue's length behind")
+			.register(registry);
 		FunctionCounter.builder("responder.connections.client.close.timeouts", counts, ConnectionCounts::clientCloseTimeouts)
 			.description("Connections in client-first mode closed by the server because the client did not close in time")
 			.register(registry);

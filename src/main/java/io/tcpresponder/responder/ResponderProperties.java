@@ -47,6 +47,8 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * (freeAt), or with a backoff up to 30 s where no such time is known; a restart or stop cancels a pending retry.
  * @param transport which socket calls the responder makes: native (Linux through FFM), nio (the JDK's), or auto.
  * @param tcp how the kernel's view of the port is read.
+ * @param limits how many connections the responder holds at once, in all and per client.
+ * @param accessLog the access log: one line per connection.
  */
 @ConfigurationProperties(ResponderProperties.PREFIX)
 @Validated
@@ -63,7 +65,9 @@ record ResponderProperties(
 		@DefaultValue("false") boolean failFast,
 		@DefaultValue("true") boolean retryBind,
 		@DefaultValue("auto") TransportChoice transport,
-		@DefaultValue @Valid Tcp tcp) {
+		@DefaultValue @Valid Tcp tcp,
+		@DefaultValue @Valid Limits limits,
+		@DefaultValue AccessLogProperties accessLog) {
 
 	static final String PREFIX = "responder";
 
@@ -122,7 +126,7 @@ record ResponderProperties(
 
 	private ListenerSettings listenerSettings(SocketOptions options) {
 		List<InetAddress> addresses = (this.bindAddress != null) ? List.of(this.bindAddress) : this.bindAddresses;
-		return new ListenerSettings(addresses, this.port, options);
+		return new ListenerSettings(addresses, this.port, options, this.limits.effective(Descriptors.ofProcess()));
 	}
 
 	/**
@@ -132,6 +136,41 @@ record ResponderProperties(
 	 * @param listeners the addresses, port and socket options the listeners start with
 	 */
 	record Bound(ResponderProperties properties, ListenerSettings listeners) {
+	}
+
+	/**
+	 * Connections held at once. A connection over a limit is accepted and reset before the line, and counted refused.
+	 *
+	 * @param maxConnections connections held at once over all listeners; by default the process's descriptor limit
+	 * less those open at start and 256 kept for HTTP, the kernel view and the logs, so that TCP clients alone never
+	 * take the process to EMFILE.
+	 * @param maxConnectionsPerClient connections held at once per client address (see the prefixes); 0 for no such
+	 * limit; by default a quarter of max-connections, so that it takes four clients to hold them all, and clients
+	 * behind one NAT address still get a quarter.
+	 * @param ipv4Prefix leading bits of an IPv4 client's address that make one client; 32 is each address.
+	 * @param ipv6Prefix leading bits of an IPv6 client's address that make one client; 64 is each /64, what one host
+	 * or one home is given, so that a client cannot take more by changing its address within it.
+	 */
+	record Limits(@Nullable @Min(1) Integer maxConnections, @Nullable @Min(0) Integer maxConnectionsPerClient,
+			@DefaultValue("32") @Min(1) @Max(32) int ipv4Prefix, @DefaultValue("64") @Min(1) @Max(128) int ipv6Prefix) {
+
+		ConnectionLimits effective(@Nullable Descriptors descriptors) {
+			int all = (this.maxConnections != null) ? this.maxConnections
+					: (descriptors != null) ? descriptors.forConnections() : ConnectionLimits.NONE.maxConnections();
+			int perClient = (this.maxConnectionsPerClient != null) ? this.maxConnectionsPerClient
+					: Math.max(1, all / 4);
+			return new ConnectionLimits(all, perClient, this.ipv4Prefix, this.ipv6Prefix);
+		}
+
+	}
+
+	/**
+	 * The access log.
+	 *
+	 * @param enabled whether each connection gets a line (logger io.tcpresponder.access, at INFO): client address and
+	 * port, local address and port, when it was accepted, how long it was held, the bytes written and how it ended.
+	 */
+	record AccessLogProperties(@DefaultValue("false") boolean enabled) {
 	}
 
 	/**

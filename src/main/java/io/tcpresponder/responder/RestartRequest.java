@@ -24,16 +24,23 @@ import org.springframework.web.ErrorResponseException;
  * The changes a restart asks for, checked strictly before anything changes: the JSON type of each field by
  * {@link RestartBody}, and each value by the same Bean Validation constraints as the configuration it changes
  * ({@link ResponderProperties#port()}, {@link ResponderProperties#bindAddresses()}, every component of
- * {@link SocketOptions}). A refused value answers 400 with a message that names the field. A port of 0 picks a free
- * port, as at startup; the answer and {@code GET /actuator/responder} report the port bound.
+ * {@link SocketOptions}, every component of {@link ConnectionLimits}). A refused value answers 400 with a message that
+ * names the field. A port of 0 picks a free port, as at startup; the answer and {@code GET /actuator/responder}
+ * report the port bound.
  *
  * @param mode how the listeners are replaced
  * @param port the new port, or {@code null} to keep it
  * @param bindAddresses the new local addresses, empty for every address, or {@code null} to keep them
  * @param options the socket options to change, by their component's name, the others kept
+ * @param limits the connection limits to change, by their component's name, the others kept
  */
 record RestartRequest(RestartMode mode, @Nullable Integer port, @Nullable List<InetAddress> bindAddresses,
-		Map<String, Object> options) {
+		Map<String, Object> options, Map<String, Object> limits) {
+
+	/** The names of the connection limits' fields. */
+	private static final Set<String> LIMITS = Arrays.stream(ConnectionLimits.class.getRecordComponents())
+		.map(RecordComponent::getName)
+		.collect(Collectors.toUnmodifiableSet());
 
 	private static final String MODE = "mode";
 
@@ -52,6 +59,9 @@ record RestartRequest(RestartMode mode, @Nullable Integer port, @Nullable List<I
 		}
 		types.put(PORT, "integer");
 		types.put(BIND_ADDRESSES, RestartBody.ARRAY_OF_STRINGS);
+		for (RecordComponent limit : ConnectionLimits.class.getRecordComponents()) {
+			types.put(limit.getName(), jsonType(limit.getType()));
+		}
 		return Collections.unmodifiableMap(types);
 	}
 
@@ -78,6 +88,7 @@ record RestartRequest(RestartMode mode, @Nullable Integer port, @Nullable List<I
 		Integer port = null;
 		List<InetAddress> bindAddresses = null;
 		Map<String, Object> options = new LinkedHashMap<>();
+		Map<String, Object> limits = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonNode> field : fields.entrySet()) {
 			String name = field.getKey();
 			JsonNode value = field.getValue();
@@ -87,11 +98,18 @@ record RestartRequest(RestartMode mode, @Nullable Integer port, @Nullable List<I
 				case PORT -> port = checked(validator, ResponderProperties.class, name, integer(name, value), value);
 				case BIND_ADDRESSES ->
 					bindAddresses = checked(validator, ResponderProperties.class, name, addresses(value), value);
-				default -> options.put(name, checked(validator, SocketOptions.class, name,
-						value.isBoolean() ? value.booleanValue() : integer(name, value), value));
+				default -> {
+					if (LIMITS.contains(name)) {
+						limits.put(name, checked(validator, ConnectionLimits.class, name, integer(name, value), value));
+					}
+					else {
+						options.put(name, checked(validator, SocketOptions.class, name,
+								value.isBoolean() ? value.booleanValue() : integer(name, value), value));
+					}
+				}
 			}
 		}
-		return new RestartRequest(mode, port, bindAddresses, options);
+		return new RestartRequest(mode, port, bindAddresses, options, limits);
 	}
 
 	private static RestartMode mode(@Nullable JsonNode value) {
@@ -151,27 +169,33 @@ record RestartRequest(RestartMode mode, @Nullable Integer port, @Nullable List<I
 	 */
 	ListenerSettings applyTo(ListenerSettings settings) {
 		return new ListenerSettings((this.bindAddresses != null) ? this.bindAddresses : settings.addresses(),
-				(this.port != null) ? this.port : settings.port(), changed(settings.options()));
+				(this.port != null) ? this.port : settings.port(),
+				changed(SocketOptions.class, settings.options(), this.options),
+				changed(ConnectionLimits.class, settings.limits(), this.limits));
 	}
 
-	private SocketOptions changed(SocketOptions options) {
-		if (this.options.isEmpty()) {
-			return options;
+	/**
+	 * A copy of a record with the given components changed, by name.
+	 */
+	private static <R extends Record> R changed(Class<R> type, R current, Map<String, Object> changes) {
+		if (changes.isEmpty()) {
+			return current;
 		}
-		RecordComponent[] components = SocketOptions.class.getRecordComponents();
+		RecordComponent[] components = type.getRecordComponents();
 		Object[] values = new Object[components.length];
 		Class<?>[] types = new Class<?>[components.length];
 		try {
 			for (int i = 0; i < components.length; i++) {
 				String name = components[i].getName();
-				values[i] = this.options.containsKey(name) ? this.options.get(name)
-						: components[i].getAccessor().invoke(options);
+				values[i] = changes.containsKey(name) ? changes.get(name) : components[i].getAccessor().invoke(current);
 				types[i] = components[i].getType();
 			}
-			return SocketOptions.class.getDeclaredConstructor(types).newInstance(values);
+			var constructor = type.getDeclaredConstructor(types);
+			constructor.setAccessible(true);
+			return constructor.newInstance(values);
 		}
 		catch (ReflectiveOperationException ex) {
-			throw new IllegalStateException("Unable to change the socket options " + options, ex);
+			throw new IllegalStateException("Unable to change " + current, ex);
 		}
 	}
 

@@ -39,6 +39,10 @@ final class TcpResponder {
 
 	private final BindRetry retry;
 
+	private final Admission admission;
+
+	private final AccessLog accessLog;
+
 	private final List<Runnable> statusChanged = new CopyOnWriteArrayList<>();
 
 	private final Object lifecycleLock = new Object();
@@ -55,6 +59,17 @@ final class TcpResponder {
 	 */
 	TcpResponder(Transport transport, ListenerSettings settings, String message, CloseMode closeMode,
 			Duration writeTimeout, Duration clientCloseTimeout, boolean retryBind) {
+		this(transport, settings, message, closeMode, writeTimeout, clientCloseTimeout, retryBind, AccessLog.OFF);
+	}
+
+	/**
+	 * A responder, not started yet, that writes an access log.
+	 * @param accessLog where each connection's line goes
+	 */
+	TcpResponder(Transport transport, ListenerSettings settings, String message, CloseMode closeMode,
+			Duration writeTimeout, Duration clientCloseTimeout, boolean retryBind, AccessLog accessLog) {
+		this.accessLog = accessLog;
+		this.admission = new Admission(settings.limits());
 		this.line = Line.of(message);
 		this.closeMode = closeMode;
 		this.afterLine = closeMode.afterLine(clientCloseTimeout);
@@ -92,8 +107,10 @@ final class TcpResponder {
 	 */
 	RestartResult restart(RestartMode mode, UnaryOperator<ListenerSettings> change) {
 		synchronized (this.lifecycleLock) {
-			RestartResult result = mode.replace(this.listeners, change.apply(this.listeners.settings()));
+			ListenerSettings next = change.apply(this.listeners.settings());
+			RestartResult result = mode.replace(this.listeners, next);
 			if (!(result instanceof RestartResult.Refused)) {
+				this.admission.limits(next.limits());
 				this.counts.onRestart(result.bound());
 				afterBind();
 			}
@@ -149,6 +166,7 @@ final class TcpResponder {
 		}
 		long before = this.counts.active();
 		this.pending.drain(timeout);
+		this.accessLog.flush(timeout.toNanos());
 		ConnectionCounts.Snapshot counts = this.counts.snapshot();
 		logger.info("TCP responder stopped: " + before + " connection(s) were still being served, "
 				+ this.counts.failed(FailureReason.SHUTDOWN) + " reset at shutdown over the process's life; "
@@ -196,6 +214,14 @@ final class TcpResponder {
 		return this.counts;
 	}
 
+	Admission admission() {
+		return this.admission;
+	}
+
+	AccessLog accessLog() {
+		return this.accessLog;
+	}
+
 	CloseMode closeMode() {
 		return this.closeMode;
 	}
@@ -205,12 +231,19 @@ final class TcpResponder {
 	}
 
 	/**
-	 * Serves a connection on the accept thread: the line in one write where it goes, the rest by the pending
-	 * connections' thread.
+	 * Serves a connection on the accept thread: refused at once over a limit, else the line in one write where it
+	 * goes, the rest by the pending connections' thread.
 	 */
 	private void serve(Connection connection, ListenerHistory.Entry listener) {
 		this.counts.onAccepted();
-		Exchange exchange = new Exchange(connection, this.line, this.afterLine, this.counts, listener);
+		ClientKey client = ClientKey.of(connection.remote().getAddress(), this.admission.limits());
+		Refusal refusal = this.admission.admit(client);
+		if (refusal != null) {
+			Exchange.refuse(connection, refusal, this.counts, this.accessLog);
+			return;
+		}
+		Exchange exchange = new Exchange(connection, this.line, this.afterLine, this.counts, listener,
+				this.admission, client, this.accessLog);
 		try {
 			if (!exchange.write()) {
 				this.pending.add(exchange);

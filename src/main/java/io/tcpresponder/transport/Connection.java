@@ -1,6 +1,7 @@
 package io.tcpresponder.transport;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 
 /**
  * An accepted connection.
@@ -16,6 +17,20 @@ public interface Connection {
 	 * @throws IOException if the write fails
 	 */
 	int write(Line line, int offset) throws IOException;
+
+	/**
+	 * The client's address and port, as the kernel gave them at accept.
+	 * @return the peer's address
+	 */
+	InetSocketAddress remote();
+
+	/**
+	 * The connection's own address and port, the one the client connected to (a specific address where the listener
+	 * is on every address).
+	 * @return the local address
+	 * @throws IOException if the kernel cannot tell it (the connection is closed)
+	 */
+	InetSocketAddress local() throws IOException;
 
 	/**
 	 * Closes the connection, sending what is buffered and then the end of stream.

@@ -155,8 +155,24 @@ public final class NioTransport implements Transport {
 
 		private @Nullable SelectionKey key;
 
-		NioConnection(SocketChannel channel) {
+		private final InetSocketAddress remote;
+
+		/**
+		 * @param channel a channel just accepted, whose remote address the JDK keeps from the accept: no system call
+		 */
+		NioConnection(SocketChannel channel) throws IOException {
 			this.channel = channel;
+			this.remote = (InetSocketAddress) channel.getRemoteAddress();
+		}
+
+		@Override
+		public InetSocketAddress remote() {
+			return this.remote;
+		}
+
+		@Override
+		public InetSocketAddress local() throws IOException {
+			return (InetSocketAddress) this.channel.getLocalAddress();
 		}
 
 		@Override

@@ -47,7 +47,7 @@ class CloseModeTests {
 		timeWait.await(() -> KernelSockets.count("time-wait", port), 20);
 		assertThat(KernelSockets.countToPort("time-wait", port)).as("clients' TIME_WAIT").isZero();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.responder.counts().snapshot())
-			.isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0)));
+			.isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0, 0)));
 		assertThat(this.responder.counts().bytesWritten()).isEqualTo(20L * LINE.length());
 	}
 
@@ -63,7 +63,7 @@ class CloseModeTests {
 		// 4-tuple of a client's TIME_WAIT socket, which then goes.
 		timeWait.await(() -> KernelSockets.countToPort("time-wait", port), 1);
 		assertThat(KernelSockets.count("time-wait", port)).as("server's TIME_WAIT").isZero();
-		assertThat(this.responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0));
+		assertThat(this.responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(20, 0, 20, 0, 0));
 		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();
 	}
 

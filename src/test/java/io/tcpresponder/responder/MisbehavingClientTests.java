@@ -86,7 +86,7 @@ class MisbehavingClientTests {
 					.isIn(Reception.NOTHING_RESET, Reception.PARTIAL_THEN_RESET);
 			}
 			assertThat(this.responder.counts().snapshot())
-				.isEqualTo(new ConnectionCounts.Snapshot(silentClients + served, 0, served, silentClients));
+				.isEqualTo(new ConnectionCounts.Snapshot(silentClients + served, 0, served, silentClients, 0));
 			assertThat(this.responder.counts().failed(FailureReason.TIMEOUT)).isEqualTo(silentClients);
 			System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.responders.choice().value() + "].silentClients silentClients="
 					+ silentClients + " lineBytes=" + line.length + " writeTimeoutMs=" + writeTimeout.toMillis() + " servedMeanwhile="
@@ -190,7 +190,7 @@ class MisbehavingClientTests {
 		long tookNanos = System.nanoTime() - started;
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(this.responder.counts().snapshot())
-				.isEqualTo(new ConnectionCounts.Snapshot(halfClosing + normal, 0, halfClosing + normal, 0)));
+				.isEqualTo(new ConnectionCounts.Snapshot(halfClosing + normal, 0, halfClosing + normal, 0, 0)));
 		assertThat(this.responder.counts().clientCloseTimeouts()).isZero();
 		System.out.println("FIGURES " + getClass().getSimpleName() + "[" + this.responders.choice().value() + "].halfClose halfClosingClients="
 				+ halfClosing + " normalClients=" + normal + " concurrency=" + CONCURRENCY + " completed="

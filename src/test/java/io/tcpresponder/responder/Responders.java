@@ -112,6 +112,19 @@ final class Responders implements BeforeEachCallback, AfterEachCallback {
 	}
 
 	/**
+	 * A responder on the transport with an access log, started, stopped after the test.
+	 * @return the responder, listening
+	 */
+	TcpResponder start(ListenerSettings settings, String line, CloseMode closeMode, Duration clientCloseTimeout,
+			AccessLog accessLog) {
+		TcpResponder responder = new TcpResponder(this.transport, settings, line, closeMode, Duration.ofSeconds(10),
+				clientCloseTimeout, false, accessLog);
+		this.responders.add(responder);
+		responder.start();
+		return responder;
+	}
+
+	/**
 	 * A responder on the transport, started, stopped after the test.
 	 * @return the responder, listening
 	 */

@@ -55,7 +55,7 @@ class TcpResponderTests {
 			assertThat(reply.get()).isEqualTo(LINE);
 		}
 		Responders.awaitEnded(responder, 400);
-		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(400, 0, 400, 0));
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(400, 0, 400, 0, 0));
 		assertThat(responder.counts().bytesWritten()).isEqualTo(400L * LINE.length());
 	}
 
@@ -75,7 +75,7 @@ class TcpResponderTests {
 			assertThat(reply.get()).isEqualTo(LINE);
 		}
 		Responders.awaitEnded(responder, 300);
-		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(300, 0, 300, 0));
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(300, 0, 300, 0, 0));
 		responder.stop(Duration.ofSeconds(5));
 		assertThat(acceptorThreads(prefix)).as("accept threads after the stop").isEmpty();
 	}
@@ -131,7 +131,7 @@ class TcpResponderTests {
 			assertThatExceptionOfType(SocketException.class).as("a reset, never a clean end after part of the line")
 				.isThrownBy(() -> Clients.readAll(silent.getInputStream()));
 		}
-		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 3, 1));
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 3, 1, 0));
 	}
 
 	@Test
@@ -196,7 +196,7 @@ class TcpResponderTests {
 			assertThat(responder.status().state()).isEqualTo(ResponderState.STOPPED);
 			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> Clients.readAll(silent.getInputStream()));
 		}
-		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(1, 0, 0, 1));
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(1, 0, 0, 1, 0));
 	}
 
 	@Test

@@ -57,7 +57,7 @@ class TransportTests {
 			assertThat(reply.get()).isEqualTo(line);
 		}
 		Responders.awaitEnded(responder, 4);
-		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 4, 0));
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(4, 0, 4, 0, 0));
 		assertThat(responder.counts().bytesWritten()).isEqualTo(4L * line.length());
 	}
 
@@ -165,7 +165,7 @@ class TransportTests {
 		responder.stop(Duration.ofSeconds(5));
 		assertThat(ProcessResources.openedSince(before)).isEmpty();
 		assertThat(ProcessResources.responderThreads()).isEqualTo(threads);
-		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(10, 0, 10, 0));
+		assertThat(responder.counts().snapshot()).isEqualTo(new ConnectionCounts.Snapshot(10, 0, 10, 0, 0));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 import io.tcpresponder.transport.Errno;
 import io.tcpresponder.transport.ErrnoException;
@@ -188,14 +189,38 @@ final class NativeSocket {
 	}
 
 	/**
-	 * Waits for a connection and accepts it as a blocking socket, closed on exec, without its peer's address.
+	 * Waits for a connection and accepts it as a blocking socket, closed on exec, with its peer's address.
 	 * @param fd the listening socket
+	 * @param peer room for the peer's address ({@link Sockaddr#any}), with its length as a C int after it: the
+	 * kernel fills both
 	 * @return the connection's descriptor
 	 * @throws ErrnoException if the call fails; {@code EINVAL} once the socket is shut down
 	 */
-	static int accept(int fd) throws ErrnoException {
+	static int accept(int fd, MemorySegment peer) throws ErrnoException {
+		MemorySegment address = peer.asSlice(0, Sockaddr.ANY_SIZE);
+		MemorySegment length = peer.asSlice(Sockaddr.ANY_SIZE, JAVA_INT.byteSize());
+		length.set(JAVA_INT, 0, Sockaddr.ANY_SIZE);
 		try {
-			return (int) ACCEPT4.invokeExact(Libc.state(), fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+			return (int) ACCEPT4.invokeExact(Libc.state(), fd, address, length, SOCK_CLOEXEC);
+		}
+		catch (Throwable ex) {
+			throw Libc.failure(ex);
+		}
+	}
+
+	/**
+	 * The local address and port a socket is bound to.
+	 * @param fd the socket
+	 * @return the address
+	 * @throws ErrnoException if the call fails
+	 */
+	static InetSocketAddress localAddress(int fd) throws ErrnoException {
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment sockaddr = Sockaddr.any(arena);
+			MemorySegment length = arena.allocate(JAVA_INT);
+			length.set(JAVA_INT, 0, (int) sockaddr.byteSize());
+			int result = (int) GETSOCKNAME.invokeExact(Libc.state(), fd, sockaddr, length);
+			return Sockaddr.toSocketAddress(sockaddr);
 		}
 		catch (Throwable ex) {
 			throw Libc.failure(ex);

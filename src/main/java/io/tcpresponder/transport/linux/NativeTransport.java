@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -139,6 +140,10 @@ public final class NativeTransport implements Transport {
 
 	private static final class NativeListeningSocket implements ListeningSocket {
 
+		/** Each accept thread's room for the peer's address and its length, which accept4 fills. */
+		private static final ThreadLocal<MemorySegment> PEER = ThreadLocal
+			.withInitial(() -> Arena.ofAuto().allocate(Sockaddr.ANY_SIZE + Integer.BYTES, Long.BYTES));
+
 		private final int fd;
 
 		private final int port;
@@ -157,9 +162,11 @@ public final class NativeTransport implements Transport {
 
 		@Override
 		public @Nullable Connection accept() throws IOException {
+			MemorySegment peer = PEER.get();
 			while (true) {
 				try {
-					return new NativeConnection(NativeSocket.accept(this.fd));
+					int connection = NativeSocket.accept(this.fd, peer);
+					return new NativeConnection(connection, Sockaddr.toSocketAddress(peer));
 				}
 				catch (ErrnoException ex) {
 					if (this.shutdown && ex.is(Errno.EINVAL)) {
@@ -207,8 +214,21 @@ public final class NativeTransport implements Transport {
 
 		private final int fd;
 
-		NativeConnection(int fd) {
+		private final InetSocketAddress remote;
+
+		NativeConnection(int fd, InetSocketAddress remote) {
 			this.fd = fd;
+			this.remote = remote;
+		}
+
+		@Override
+		public InetSocketAddress remote() {
+			return this.remote;
+		}
+
+		@Override
+		public InetSocketAddress local() throws IOException {
+			return NativeSocket.localAddress(this.fd);
 		}
 
 		@Override

@@ -6,6 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 
 import org.jspecify.annotations.Nullable;
@@ -20,6 +22,9 @@ final class Sockaddr {
 	private static final int SOCKADDR_IN_SIZE = 16;
 
 	private static final int SOCKADDR_IN6_SIZE = 28;
+
+	/** The size of room for a socket address of either family. */
+	static final int ANY_SIZE = SOCKADDR_IN6_SIZE;
 
 	private static final ValueLayout.OfShort NETWORK_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED
 		.withOrder(ByteOrder.BIG_ENDIAN);
@@ -65,7 +70,32 @@ final class Sockaddr {
 	 * @return the room
 	 */
 	static MemorySegment any(Arena arena) {
-		return arena.allocate(SOCKADDR_IN6_SIZE);
+		return arena.allocate(ANY_SIZE);
+	}
+
+	/**
+	 * A socket address of either family as the JDK's; an IPv4-mapped IPv6 address (a client of a dual-stack
+	 * listener) comes out as the IPv4 address, as the JDK gives it.
+	 * @param sockaddr the address
+	 * @return the address and port
+	 */
+	static InetSocketAddress toSocketAddress(MemorySegment sockaddr) {
+		boolean ipv4 = sockaddr.get(ValueLayout.JAVA_SHORT, 0) == NativeSocket.AF_INET;
+		byte[] bytes = new byte[ipv4 ? 4 : 16];
+		MemorySegment.copy(sockaddr, ValueLayout.JAVA_BYTE, ipv4 ? 4 : 8, bytes, 0, bytes.length);
+		try {
+			InetAddress address = InetAddress.getByAddress(bytes);
+			if (address instanceof Inet6Address && !ipv4) {
+				int scope = sockaddr.get(JAVA_INT, 24);
+				if (scope != 0) {
+					address = Inet6Address.getByAddress(null, bytes, scope);
+				}
+			}
+			return new InetSocketAddress(address, port(sockaddr));
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException("The kernel gave a socket address of " + bytes.length + " bytes", ex);
+		}
 	}
 
 	/**

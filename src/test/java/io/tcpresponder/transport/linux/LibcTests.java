@@ -60,8 +60,11 @@ class LibcTests {
 		int listener = listener(0);
 		try (Socket client = new Socket(); Arena arena = Arena.ofShared()) {
 			client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), NativeSocket.localPort(listener)));
-			int connection = NativeSocket.accept(listener);
+			MemorySegment peer = arena.allocate(Sockaddr.ANY_SIZE + Integer.BYTES);
+			int connection = NativeSocket.accept(listener, peer);
 			try {
+				assertThat(Sockaddr.toSocketAddress(peer)).as("the client, as the kernel gave it at accept")
+					.isEqualTo(client.getLocalSocketAddress());
 				MemorySegment into = arena.allocate(16);
 				assertThat(NativeSocket.receive(connection, into)).as("EAGAIN").isZero();
 				client.getOutputStream().write('x');
