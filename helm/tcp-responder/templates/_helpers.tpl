@@ -152,6 +152,15 @@ validated to be longer than it, so the responder can finish its connections befo
 {{- with (default (compact (list $r.bindAddress)) $r.bindAddresses) }}
 {{- $_ := set $responder "bind-addresses" . }}
 {{- end }}
+{{- $limits := dict "ipv4-prefix" (int $r.limits.ipv4Prefix) "ipv6-prefix" (int $r.limits.ipv6Prefix) }}
+{{- if not (kindIs "invalid" $r.limits.maxConnections) }}
+{{- $_ := set $limits "max-connections" (int $r.limits.maxConnections) }}
+{{- end }}
+{{- if not (kindIs "invalid" $r.limits.maxConnectionsPerClient) }}
+{{- $_ := set $limits "max-connections-per-client" (int $r.limits.maxConnectionsPerClient) }}
+{{- end }}
+{{- $_ := set $responder "limits" $limits }}
+{{- $_ := set $responder "access-log" (dict "enabled" $r.accessLog.enabled) }}
 {{- $_ := set $responder "security" (dict "anonymous-reads" $r.security.anonymousReads) }}
 {{- $config := dict "responder" $responder "server" (dict "port" (int .Values.http.port)) }}
 {{- if not .Values.actuator.writeOperations }}

@@ -164,6 +164,8 @@
 			accepted: number(state.connections.accepted),
 			completed: number(state.connections.completed),
 			failed: number(state.connections.failed),
+			refused: number(state.connections.refused),
+			held: number(state.limits.held) + ' (' + number(state.limits.maxConnections) + ')',
 			active: number(state.connections.active),
 			restarts: number(state.restarts.succeeded) + ' / ' + number(state.restarts.failed),
 		};

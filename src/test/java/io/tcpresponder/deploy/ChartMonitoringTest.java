@@ -101,7 +101,7 @@ class ChartMonitoringTest {
 		assertThat(rules).extracting((item) -> item.get("alert"))
 			.containsExactly("TcpResponderNotListening", "TcpResponderTargetDown", "TcpResponderListenOverflows",
 					"TcpResponderListenDrops", "TcpResponderAcceptQueueNearLimit", "TcpResponderRestartFailed",
-					"TcpResponderConnectionsFailing");
+					"TcpResponderConnectionsFailing", "TcpResponderConnectionsRefused");
 		assertThat(rules).allSatisfy((item) -> {
 			assertThat((String) item.get("expr")).as("the ServiceMonitor's labels select the series")
 				.contains("job=\"" + Chart.FULLNAME + "\", namespace=\"" + Chart.NAMESPACE + "\"");

@@ -43,7 +43,12 @@ class ComposeTest {
 			"closeMode"), Map.entry("responder.client-close-timeout", "clientCloseTimeout"),
 			Map.entry("responder.shutdown-timeout", "shutdownTimeout"), Map.entry("responder.write-timeout", "writeTimeout"),
 			Map.entry("responder.fail-fast", "failFast"), Map.entry("responder.retry-bind", "retryBind"), Map.entry("responder.tcp.refresh-interval", "tcp.refreshInterval"),
-			Map.entry("responder.security.anonymous-reads", "security.anonymousReads"));
+			Map.entry("responder.security.anonymous-reads", "security.anonymousReads"),
+			Map.entry("responder.limits.max-connections", "limits.maxConnections"),
+			Map.entry("responder.limits.max-connections-per-client", "limits.maxConnectionsPerClient"),
+			Map.entry("responder.limits.ipv4-prefix", "limits.ipv4Prefix"),
+			Map.entry("responder.limits.ipv6-prefix", "limits.ipv6Prefix"),
+			Map.entry("responder.access-log.enabled", "accessLog.enabled"));
 
 	/** Variables of the responder service that are Spring Boot's own settings rather than responder.* ones. */
 	private static final List<String> SPRING_VARIABLES = List.of("SPRING_SECURITY_USER_NAME",

@@ -391,6 +391,17 @@ class HelmChartTest {
 		else if (bindAddress != null && !bindAddress.isEmpty()) {
 			responder.put("bind-addresses", List.of(bindAddress));
 		}
+		Map<String, Object> limits = new LinkedHashMap<>();
+		limits.put("ipv4-prefix", at(values, "responder.limits.ipv4Prefix"));
+		limits.put("ipv6-prefix", at(values, "responder.limits.ipv6Prefix"));
+		if (at(values, "responder.limits.maxConnections") != null) {
+			limits.put("max-connections", at(values, "responder.limits.maxConnections"));
+		}
+		if (at(values, "responder.limits.maxConnectionsPerClient") != null) {
+			limits.put("max-connections-per-client", at(values, "responder.limits.maxConnectionsPerClient"));
+		}
+		responder.put("limits", limits);
+		responder.put("access-log", Map.of("enabled", at(values, "responder.accessLog.enabled")));
 		responder.put("security", Map.of("anonymous-reads", at(values, "responder.security.anonymousReads")));
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put("responder", responder);

@@ -84,6 +84,32 @@ class ResponderEndpointIntegrationTests {
 	}
 
 	@Test
+	void limitsChangeInARestartBodyCheckedAsTheConfigurationIs() {
+		JsonNode limits = this.before.get("limits");
+		assertThat(limits.get("maxConnections").asInt()).isPositive();
+		try {
+			HttpResponse<String> changed = this.actuator.post("/actuator/responder/restart",
+					"{\"maxConnectionsPerClient\": 3, \"ipv6Prefix\": 56}");
+			assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+			assertThat(Actuator.json(changed).get("limits").get("maxConnectionsPerClient").asInt()).isEqualTo(3);
+			assertThat(this.actuator.responder().at("/limits/ipv6Prefix").asInt()).isEqualTo(56);
+			for (String bad : new String[] { "{\"maxConnections\": 0}", "{\"maxConnectionsPerClient\": -1}",
+					"{\"ipv4Prefix\": 33}", "{\"maxConnections\": \"10\"}" }) {
+				HttpResponse<String> refused = this.actuator.post("/actuator/responder/restart", bad);
+				assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+				assertThat(Actuator.json(refused).get("field").asString()).as(bad)
+					.isEqualTo(bad.substring(2, bad.indexOf('"', 2)));
+			}
+			assertThat(this.actuator.responder().at("/limits/maxConnectionsPerClient").asInt()).isEqualTo(3);
+		}
+		finally {
+			assertThat(this.actuator.post("/actuator/responder/restart", "{\"maxConnectionsPerClient\": "
+					+ limits.get("maxConnectionsPerClient") + ", \"ipv6Prefix\": " + limits.get("ipv6Prefix") + "}")
+				.statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
 	void describesTheListener() {
 		JsonNode responder = this.actuator.responder();
 		assertThat(responder.get("address").asString()).isEqualTo("::");
@@ -101,7 +127,9 @@ class ResponderEndpointIntegrationTests {
 		assertThat(responder.has("lastError")).isTrue();
 		assertThat(responder.get("lastError").isNull()).isTrue();
 		assertThat(names(responder.get("connections"))).containsExactlyInAnyOrder("accepted", "active", "completed",
-				"failed");
+				"failed", "refused");
+		assertThat(names(responder.get("limits"))).containsExactlyInAnyOrder("maxConnections",
+				"maxConnectionsPerClient", "ipv4Prefix", "ipv6Prefix", "held", "clients", "topClients");
 		assertThat(names(responder.get("restarts"))).containsExactlyInAnyOrder("succeeded", "failed");
 		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
 	}
