@@ -94,12 +94,15 @@ class ConnectionLimitsTests {
 			.untilAsserted(() -> assertThat(responder.counts().refused(Refusal.MAX_CONNECTIONS_PER_CLIENT)).isEqualTo(15));
 		for (int i = 0; i < 10; i++) {
 			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
+			// Its connection counts until the responder has seen its close: the next one comes after that.
+			long completed = i + 1;
+			await().atMost(WAIT).until(() -> responder.counts().completed() == completed);
 		}
-		Admission.Held held = responder.admission().held(5);
-		assertThat(held.top().getFirst()).isEqualTo(new Admission.Client("127.0.0.2", 5));
-		assertThat(responder.admission().busiestClient()).isEqualTo(5);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(responder.counts().snapshot())
 			.isEqualTo(new ConnectionCounts.Snapshot(30, 5, 10, 0, 15)));
+		assertThat(responder.admission().held(5)).isEqualTo(new Admission.Held(5, 1,
+				List.of(new Admission.Client("127.0.0.2", 5))));
+		assertThat(responder.admission().busiestClient()).isEqualTo(5);
 	}
 
 	@Test
@@ -140,6 +143,71 @@ class ConnectionLimitsTests {
 		}
 		finally {
 			logger.detachAppender(lines);
+		}
+	}
+
+	@Test
+	void underLoadAndRestartsTheCountsStayExactAndTheAccessLogHasALinePerConnection() throws Exception {
+		Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
+		ListAppender<ILoggingEvent> lines = new ListAppender<>();
+		lines.start();
+		logger.addAppender(lines);
+		try {
+			// Two client threads per address, each one connection at a time: both limits are met now and then.
+			TcpResponder responder = start(new ConnectionLimits(3, 1, 32, 64), new AccessLog(true));
+			int port = responder.settings().port();
+			java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+			java.util.concurrent.atomic.AtomicBoolean going = new java.util.concurrent.atomic.AtomicBoolean(true);
+			List<Thread> clients = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				InetAddress from = InetAddress.ofLiteral("127.0.0." + (1 + t / 2));
+				clients.add(Thread.ofPlatform().start(() -> {
+					for (int i = 0; i < 150 || going.get(); i++) {
+						if (lineFrom(from, port)) {
+							received.incrementAndGet();
+						}
+					}
+				}));
+			}
+			for (int i = 0; i < 3; i++) {
+				await().atMost(WAIT).until(() -> responder.counts().refused() > 0 && responder.counts().completed() > 0);
+				assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
+			}
+			going.set(false);
+			for (Thread client : clients) {
+				client.join();
+			}
+			await().atMost(WAIT).until(() -> responder.counts().active() == 0);
+			ConnectionCounts.Snapshot counts = responder.counts().snapshot();
+			assertThat(counts.accepted()).isEqualTo(counts.completed() + counts.failed() + counts.refused());
+			assertThat(counts.completed()).isEqualTo(received.get());
+			assertThat(responder.counts().refused(Refusal.MAX_CONNECTIONS)).isPositive();
+			assertThat(responder.counts().refused(Refusal.MAX_CONNECTIONS_PER_CLIENT)).isPositive();
+			assertThat(responder.admission().held(5).connections()).isZero();
+			await().atMost(WAIT).until(() -> lines.list.size() == counts.accepted());
+			assertThat(lines.list.stream().map((line) -> String.valueOf(fields(line).get("outcome"))))
+				.filteredOn((outcome) -> outcome.startsWith("refused-"))
+				.hasSize((int) counts.refused());
+		}
+		finally {
+			logger.detachAppender(lines);
+		}
+	}
+
+	/**
+	 * One client connection from an address: its line and its close, or a reset (refused), or no connection at all
+	 * (between a restart's close and bind).
+	 * @return whether it got the whole line
+	 */
+	private static boolean lineFrom(InetAddress from, int port) {
+		try (Socket socket = new Socket()) {
+			socket.setSoTimeout(Clients.TIMEOUT_MILLIS);
+			socket.bind(new InetSocketAddress(from, 0));
+			socket.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), Clients.TIMEOUT_MILLIS);
+			return LINE.equals(Clients.readLine(socket));
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 

@@ -29,6 +29,12 @@ final class Sockaddr {
 	private static final ValueLayout.OfShort NETWORK_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED
 		.withOrder(ByteOrder.BIG_ENDIAN);
 
+	static {
+		// The JDK's address classes initialize here, on the thread that binds, rather than on an accept thread at
+		// its first connection: their initialization probes the host's IPv6 support with sockets of its own.
+		InetAddress.getLoopbackAddress();
+	}
+
 	private Sockaddr() {
 	}
 
