@@ -47,10 +47,21 @@ class ConnectionLimitsTests {
 		this.responders = new Responders(choice);
 	}
 
+	/**
+	 * Resets the held clients (SO_LINGER 0): no TIME_WAIT is left on their addresses to block a later test's bind.
+	 */
 	@AfterEach
 	void closeTheClients() throws IOException {
 		for (Socket socket : this.held) {
-			socket.close();
+			if (!socket.isClosed()) {
+				try {
+					socket.setSoLinger(true, 0);
+				}
+				catch (IOException ex) {
+					// reset already
+				}
+				socket.close();
+			}
 		}
 	}
 
@@ -93,8 +104,8 @@ class ConnectionLimitsTests {
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(responder.counts().refused(Refusal.MAX_CONNECTIONS_PER_CLIENT)).isEqualTo(15));
 		for (int i = 0; i < 10; i++) {
-			assertThat(Clients.fetchLineAndClose(port)).isEqualTo(LINE);
-			// Its connection counts until the responder has seen its close: the next one comes after that.
+			assertThat(Clients.fetchLineAndReset(InetAddress.ofLiteral("127.0.0.1"), port)).isEqualTo(LINE);
+			// Its connection counts until the responder has seen its reset: the next one comes after that.
 			long completed = i + 1;
 			await().atMost(WAIT).until(() -> responder.counts().completed() == completed);
 		}
@@ -163,7 +174,7 @@ class ConnectionLimitsTests {
 				InetAddress from = InetAddress.ofLiteral("127.0.0." + (1 + t / 2));
 				clients.add(Thread.ofPlatform().start(() -> {
 					for (int i = 0; i < 150 || going.get(); i++) {
-						if (lineFrom(from, port)) {
+						if (LINE.equals(Clients.fetchLineAndReset(from, port))) {
 							received.incrementAndGet();
 						}
 					}
@@ -191,23 +202,6 @@ class ConnectionLimitsTests {
 		}
 		finally {
 			logger.detachAppender(lines);
-		}
-	}
-
-	/**
-	 * One client connection from an address: its line and its close, or a reset (refused), or no connection at all
-	 * (between a restart's close and bind).
-	 * @return whether it got the whole line
-	 */
-	private static boolean lineFrom(InetAddress from, int port) {
-		try (Socket socket = new Socket()) {
-			socket.setSoTimeout(Clients.TIMEOUT_MILLIS);
-			socket.bind(new InetSocketAddress(from, 0));
-			socket.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), Clients.TIMEOUT_MILLIS);
-			return LINE.equals(Clients.readLine(socket));
-		}
-		catch (IOException ex) {
-			return false;
 		}
 	}
 

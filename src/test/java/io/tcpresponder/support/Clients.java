@@ -68,6 +68,28 @@ public final class Clients {
 	}
 
 	/**
+	 * Connects from the given address, reads one line and resets the connection (SO_LINGER 0): no TIME_WAIT on
+	 * either side, so that a test's many clients leave nothing behind that blocks a later bind on their address and
+	 * port.
+	 * @param from the client's local address, such as {@code 127.0.0.2}
+	 * @param port the responder's port on 127.0.0.1
+	 * @return the line, or {@code null} if the connection ended without it (reset, or refused by the kernel)
+	 */
+	public static String fetchLineAndReset(InetAddress from, int port) {
+		try (Socket socket = new Socket()) {
+			socket.setSoTimeout(TIMEOUT_MILLIS);
+			socket.bind(new InetSocketAddress(from, 0));
+			socket.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), TIMEOUT_MILLIS);
+			String line = readLine(socket);
+			socket.setSoLinger(true, 0);
+			return line;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * Connects clients that neither read nor close, until they are closed together.
 	 * @param port the port
 	 * @param count how many clients
