@@ -176,23 +176,23 @@ final class NativeSocket {
 	 * @throws ErrnoException if the call fails
 	 */
 	static int localPort(int fd) throws ErrnoException {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment sockaddr = Sockaddr.any(arena);
-			MemorySegment length = arena.allocate(JAVA_INT);
-			length.set(JAVA_INT, 0, (int) sockaddr.byteSize());
-			int result = (int) GETSOCKNAME.invokeExact(Libc.state(), fd, sockaddr, length);
-			return Sockaddr.port(sockaddr);
-		}
-		catch (Throwable ex) {
-			throw Libc.failure(ex);
-		}
+		return localAddress(fd).getPort();
+	}
+
+	/**
+	 * Room for {@link #accept} to write a peer's address in: a socket address of either family
+	 * ({@link Sockaddr#toSocketAddress} reads it), then its length as a C int.
+	 * @param arena where it lives
+	 * @return the room
+	 */
+	static MemorySegment peerRoom(Arena arena) {
+		return arena.allocate(Sockaddr.ANY_SIZE + JAVA_INT.byteSize(), Long.BYTES);
 	}
 
 	/**
 	 * Waits for a connection and accepts it as a blocking socket, closed on exec, with its peer's address.
 	 * @param fd the listening socket
-	 * @param peer room for the peer's address ({@link Sockaddr#any}), with its length as a C int after it: the
-	 * kernel fills both
+	 * @param peer room for the peer's address and its length ({@link #peerRoom}), which the kernel fills
 	 * @return the connection's descriptor
 	 * @throws ErrnoException if the call fails; {@code EINVAL} once the socket is shut down
 	 */

@@ -142,7 +142,7 @@ public final class NativeTransport implements Transport {
 
 		/** Each accept thread's room for the peer's address and its length, which accept4 fills. */
 		private static final ThreadLocal<MemorySegment> PEER = ThreadLocal
-			.withInitial(() -> Arena.ofAuto().allocate(Sockaddr.ANY_SIZE + Integer.BYTES, Long.BYTES));
+			.withInitial(() -> NativeSocket.peerRoom(Arena.ofAuto()));
 
 		private final int fd;
 

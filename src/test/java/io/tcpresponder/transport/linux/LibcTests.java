@@ -60,7 +60,7 @@ class LibcTests {
 		int listener = listener(0);
 		try (Socket client = new Socket(); Arena arena = Arena.ofShared()) {
 			client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), NativeSocket.localPort(listener)));
-			MemorySegment peer = arena.allocate(Sockaddr.ANY_SIZE + Integer.BYTES);
+			MemorySegment peer = NativeSocket.peerRoom(arena);
 			int connection = NativeSocket.accept(listener, peer);
 			try {
 				assertThat(Sockaddr.toSocketAddress(peer)).as("the client, as the kernel gave it at accept")

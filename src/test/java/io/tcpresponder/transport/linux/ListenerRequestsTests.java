@@ -66,7 +66,7 @@ class ListenerRequestsTests {
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ListenerRequests.of(this.fd)).hasValue(3));
 		// Data completes a handshake: the connection waits in the accept queue, still the listener's, until accepted.
 		this.clients.get(0).getOutputStream().write('x');
-		int accepted = NativeSocket.accept(this.fd, java.lang.foreign.Arena.ofAuto().allocate(Sockaddr.ANY_SIZE + Integer.BYTES));
+		int accepted = NativeSocket.accept(this.fd, NativeSocket.peerRoom(java.lang.foreign.Arena.ofAuto()));
 		NativeSocket.close(accepted);
 		assertThat(ListenerRequests.of(this.fd)).hasValue(2);
 	}
