@@ -17,9 +17,9 @@ final class ConnectionCounts {
 
 	private final AtomicLong completed = new AtomicLong();
 
-	private final Map<FailureReason, AtomicLong> failed = new EnumMap<>(FailureReason.class);
+	private final ByReason<FailureReason> failed = new ByReason<>(FailureReason.class);
 
-	private final Map<Refusal, AtomicLong> refused = new EnumMap<>(Refusal.class);
+	private final ByReason<Refusal> refused = new ByReason<>(Refusal.class);
 
 	private final AtomicLong bytesWritten = new AtomicLong();
 
@@ -29,29 +29,16 @@ final class ConnectionCounts {
 
 	private final AtomicLong restartsFailed = new AtomicLong();
 
-	ConnectionCounts() {
-		for (FailureReason reason : FailureReason.values()) {
-			this.failed.put(reason, new AtomicLong());
-		}
-		for (Refusal reason : Refusal.values()) {
-			this.refused.put(reason, new AtomicLong());
-		}
-	}
-
 	void onRefused(Refusal reason) {
-		this.refused.get(reason).incrementAndGet();
+		this.refused.add(reason);
 	}
 
 	long refused(Refusal reason) {
-		return this.refused.get(reason).get();
+		return this.refused.get(reason);
 	}
 
 	long refused() {
-		long total = 0;
-		for (AtomicLong count : this.refused.values()) {
-			total += count.get();
-		}
-		return total;
+		return this.refused.total();
 	}
 
 	void onAccepted() {
@@ -65,7 +52,7 @@ final class ConnectionCounts {
 
 	void onFailed(FailureReason reason, long bytes) {
 		this.bytesWritten.addAndGet(bytes);
-		this.failed.get(reason).incrementAndGet();
+		this.failed.add(reason);
 	}
 
 	void onClientCloseTimeout() {
@@ -85,15 +72,11 @@ final class ConnectionCounts {
 	}
 
 	long failed(FailureReason reason) {
-		return this.failed.get(reason).get();
+		return this.failed.get(reason);
 	}
 
 	long failed() {
-		long total = 0;
-		for (AtomicLong count : this.failed.values()) {
-			total += count.get();
-		}
-		return total;
+		return this.failed.total();
 	}
 
 	long active() {
@@ -119,10 +102,8 @@ final class ConnectionCounts {
 	 */
 	Reading read() {
 		long completed = completed();
-		Map<FailureReason, Long> failed = new EnumMap<>(FailureReason.class);
-		this.failed.forEach((reason, count) -> failed.put(reason, count.get()));
-		Map<Refusal, Long> refused = new EnumMap<>(Refusal.class);
-		this.refused.forEach((reason, count) -> refused.put(reason, count.get()));
+		Map<FailureReason, Long> failed = this.failed.read();
+		Map<Refusal, Long> refused = this.refused.read();
 		long accepted = accepted();
 		return new Reading(accepted, completed, failed, refused);
 	}
@@ -147,7 +128,7 @@ final class ConnectionCounts {
 		}
 
 		long failed() {
-			return this.failedByReason.values().stream().mapToLong(Long::longValue).sum();
+			return sum(this.failedByReason);
 		}
 
 		long refused(Refusal reason) {
@@ -155,7 +136,7 @@ final class ConnectionCounts {
 		}
 
 		long refused() {
-			return this.refusedByReason.values().stream().mapToLong(Long::longValue).sum();
+			return sum(this.refusedByReason);
 		}
 
 		long active() {
@@ -164,6 +145,52 @@ final class ConnectionCounts {
 
 		Snapshot snapshot() {
 			return new Snapshot(this.accepted, active(), this.completed, failed(), refused());
+		}
+
+		private static long sum(Map<?, Long> counts) {
+			return counts.values().stream().mapToLong(Long::longValue).sum();
+		}
+
+	}
+
+	/**
+	 * A count for every reason of an enum, failures' or refusals'.
+	 */
+	private static final class ByReason<E extends Enum<E>> {
+
+		private final Class<E> type;
+
+		private final Map<E, AtomicLong> counts;
+
+		ByReason(Class<E> type) {
+			this.type = type;
+			this.counts = new EnumMap<>(type);
+			for (E reason : type.getEnumConstants()) {
+				this.counts.put(reason, new AtomicLong());
+			}
+		}
+
+		void add(E reason) {
+			this.counts.get(reason).incrementAndGet();
+		}
+
+		long get(E reason) {
+			return this.counts.get(reason).get();
+		}
+
+		long total() {
+			long total = 0;
+			for (AtomicLong count : this.counts.values()) {
+				total += count.get();
+			}
+			return total;
+		}
+
+		/** Every reason's count, read one after the other. */
+		Map<E, Long> read() {
+			Map<E, Long> read = new EnumMap<>(this.type);
+			this.counts.forEach((reason, count) -> read.put(reason, count.get()));
+			return read;
 		}
 
 	}
