@@ -2,7 +2,6 @@ package io.tcpresponder.responder;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +73,7 @@ class ConnectionLimitsAbuseTests {
 			try {
 				InetAddress from = InetAddress.ofLiteral("127.0.0.2");
 				for (int i = 0; i < ABUSIVE_CONNECTIONS; i++) {
-					abuser.add(connect(from, port));
+					abuser.add(Clients.connectFrom(from, port));
 				}
 				service.await("the abuser's connections all accepted, held or refused", () -> {
 					JsonNode connections = actuator.responder().get("connections");
@@ -99,17 +98,7 @@ class ConnectionLimitsAbuseTests {
 			}
 			finally {
 				// Reset: no TIME_WAIT left on 127.0.0.2 to block a later test's bind there.
-				for (Socket socket : abuser) {
-					if (!socket.isClosed()) {
-						try {
-							socket.setSoLinger(true, 0);
-						}
-						catch (IOException ex) {
-							// reset already
-						}
-						socket.close();
-					}
-				}
+				abuser.forEach(Clients::reset);
 			}
 			service.await("every connection ended", () -> actuator.responder().at("/connections/active").asLong() == 0);
 			assertThat(service.log()).doesNotContain("EMFILE").doesNotContain("Too many open files");
@@ -130,18 +119,6 @@ class ConnectionLimitsAbuseTests {
 		}
 		Arrays.sort(nanos);
 		return nanos;
-	}
-
-	private static Socket connect(InetAddress from, int port) throws IOException {
-		Socket socket = new Socket();
-		socket.bind(new InetSocketAddress(from, 0));
-		try {
-			socket.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), Clients.TIMEOUT_MILLIS);
-		}
-		catch (java.net.SocketException ex) {
-			// refused: reset as it connects
-		}
-		return socket;
 	}
 
 	private void record(long[] alone, long[] beside, int perClient, int maxConnections) throws IOException {

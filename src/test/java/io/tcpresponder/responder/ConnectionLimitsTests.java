@@ -2,7 +2,6 @@ package io.tcpresponder.responder;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,21 +47,12 @@ class ConnectionLimitsTests {
 	}
 
 	/**
-	 * Resets the held clients (SO_LINGER 0): no TIME_WAIT is left on their addresses to block a later test's bind.
+	 * Resets the held clients ({@link Clients#reset}): no TIME_WAIT is left on their addresses to block a later
+	 * test's bind.
 	 */
 	@AfterEach
-	void closeTheClients() throws IOException {
-		for (Socket socket : this.held) {
-			if (!socket.isClosed()) {
-				try {
-					socket.setSoLinger(true, 0);
-				}
-				catch (IOException ex) {
-					// reset already
-				}
-				socket.close();
-			}
-		}
+	void closeTheClients() {
+		this.held.forEach(Clients::reset);
 	}
 
 	@Test
@@ -118,10 +108,7 @@ class ConnectionLimitsTests {
 
 	@Test
 	void theAccessLogHasOneLinePerConnectionWithItsClientAndHowItEnded() throws IOException {
-		Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-		ListAppender<ILoggingEvent> lines = new ListAppender<>();
-		lines.start();
-		logger.addAppender(lines);
+		ListAppender<ILoggingEvent> lines = accessLogLines();
 		try {
 			TcpResponder responder = start(new ConnectionLimits(100, 1, 32, 64), new AccessLog(true));
 			int port = responder.settings().port();
@@ -153,16 +140,13 @@ class ConnectionLimitsTests {
 				.contains("local=127.0.0.1 local_port=" + port, "bytes=" + LINE.length(), "outcome=client-closed");
 		}
 		finally {
-			logger.detachAppender(lines);
+			accessLogger().detachAppender(lines);
 		}
 	}
 
 	@Test
 	void underLoadAndRestartsTheCountsStayExactAndTheAccessLogHasALinePerConnection() throws Exception {
-		Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-		ListAppender<ILoggingEvent> lines = new ListAppender<>();
-		lines.start();
-		logger.addAppender(lines);
+		ListAppender<ILoggingEvent> lines = accessLogLines();
 		try {
 			// Two client threads per address, each one connection at a time: both limits are met now and then.
 			TcpResponder responder = start(new ConnectionLimits(3, 1, 32, 64), new AccessLog(true));
@@ -201,8 +185,20 @@ class ConnectionLimitsTests {
 				.hasSize((int) counts.refused());
 		}
 		finally {
-			logger.detachAppender(lines);
+			accessLogger().detachAppender(lines);
 		}
+	}
+
+	/** Keeps every line of the access log from now on, until detached from {@link #accessLogger()}. */
+	private static ListAppender<ILoggingEvent> accessLogLines() {
+		ListAppender<ILoggingEvent> lines = new ListAppender<>();
+		lines.start();
+		accessLogger().addAppender(lines);
+		return lines;
+	}
+
+	private static Logger accessLogger() {
+		return (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
 	}
 
 	private static boolean endsWithoutALine(Socket socket) {
@@ -224,23 +220,10 @@ class ConnectionLimitsTests {
 				LINE, CloseMode.CLIENT_FIRST, HELD, accessLog);
 	}
 
-	/**
-	 * A client from the given address that connects and neither reads nor closes until the test ends; one that the
-	 * responder refused may see the reset already as it connects.
-	 */
+	/** A client from the given address that connects and neither reads nor closes until the test ends. */
 	private Socket hold(InetAddress from, int port) throws IOException {
-		Socket socket = new Socket();
+		Socket socket = Clients.connectFrom(from, port);
 		this.held.add(socket);
-		socket.setSoTimeout(Clients.TIMEOUT_MILLIS);
-		socket.bind(new InetSocketAddress(from, 0));
-		try {
-			socket.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), Clients.TIMEOUT_MILLIS);
-		}
-		catch (java.net.SocketException ex) {
-			if (!String.valueOf(ex.getMessage()).contains("reset")) {
-				throw ex;
-			}
-		}
 		return socket;
 	}
 

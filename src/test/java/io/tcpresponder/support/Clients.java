@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -68,24 +69,66 @@ public final class Clients {
 	}
 
 	/**
-	 * Connects from the given address, reads one line and resets the connection (SO_LINGER 0): no TIME_WAIT on
-	 * either side, so that a test's many clients leave nothing behind that blocks a later bind on their address and
-	 * port.
+	 * Connects from the given address, reads one line and resets the connection ({@link #reset}).
 	 * @param from the client's local address, such as {@code 127.0.0.2}
 	 * @param port the responder's port on 127.0.0.1
 	 * @return the line, or {@code null} if the connection ended without it (reset, or refused by the kernel)
 	 */
 	public static String fetchLineAndReset(InetAddress from, int port) {
-		try (Socket socket = new Socket()) {
-			socket.setSoTimeout(TIMEOUT_MILLIS);
-			socket.bind(new InetSocketAddress(from, 0));
-			socket.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), TIMEOUT_MILLIS);
+		try (Socket socket = connectFrom(from, port)) {
 			String line = readLine(socket);
-			socket.setSoLinger(true, 0);
+			reset(socket);
 			return line;
 		}
 		catch (IOException ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * Connects from the given address to the responder on 127.0.0.1, reads bounded by {@link #TIMEOUT_MILLIS}. A
+	 * connection that the responder refuses may see its reset already as it connects: that socket is returned too.
+	 * @param from the client's local address, such as {@code 127.0.0.2}
+	 * @param port the responder's port
+	 * @return the socket
+	 * @throws IOException if it cannot connect for another reason
+	 */
+	public static Socket connectFrom(InetAddress from, int port) throws IOException {
+		Socket socket = new Socket();
+		try {
+			socket.setSoTimeout(TIMEOUT_MILLIS);
+			socket.bind(new InetSocketAddress(from, 0));
+			socket.connect(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), port), TIMEOUT_MILLIS);
+		}
+		catch (SocketException ex) {
+			if (!String.valueOf(ex.getMessage()).contains("reset")) {
+				socket.close();
+				throw ex;
+			}
+		}
+		return socket;
+	}
+
+	/**
+	 * Resets a client's connection (SO_LINGER 0, then close): no TIME_WAIT on either side, so that a test's many
+	 * clients leave nothing behind that blocks a later bind on their address and port.
+	 * @param socket the client
+	 */
+	public static void reset(Socket socket) {
+		if (socket.isClosed()) {
+			return;
+		}
+		try {
+			socket.setSoLinger(true, 0);
+		}
+		catch (IOException ex) {
+			// reset already
+		}
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// closed all the same
 		}
 	}
 
