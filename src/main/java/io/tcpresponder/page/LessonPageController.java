@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -56,6 +57,9 @@ class LessonPageController extends AbstractController {
 
 	private final List<String> scriptTextKeys;
 
+	/** The script's texts by language, made at the first page in it: the bundles do not change. */
+	private final Map<Locale, String> scriptTexts = new ConcurrentHashMap<>();
+
 	/**
 	 * @param endpointPath the endpoint's path, {@code null} where it is not exposed over HTTP: the page then says so
 	 * with a 404 rather than the service refusing to start for want of it
@@ -91,7 +95,7 @@ class LessonPageController extends AbstractController {
 			.map((language) -> new Language(language.toLanguageTag(),
 					this.messages.getMessage("language.name", null, language), language.equals(locale)))
 			.toList());
-		model.put("texts", scriptTexts(locale));
+		model.put("texts", this.scriptTexts.computeIfAbsent(locale, this::scriptTexts));
 		WebContext context = new WebContext(
 				JakartaServletWebApplication.buildApplication(request.getServletContext())
 					.buildExchange(request, response),
