@@ -1,5 +1,7 @@
 package io.tcpresponder.responder;
 
+import java.util.Arrays;
+
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
 import io.tcpresponder.page.LessonPage;
@@ -56,7 +58,7 @@ class ResponderConfiguration {
 	@Bean
 	LessonPage lessonPage(ResponderProperties properties) {
 		return new LessonPage(ResponderEndpoint.ID, properties.tcp().refreshInterval(), RestartRequest.JSON_TYPES,
-				java.util.Arrays.stream(RestartMode.values()).map(RestartMode::value).toList());
+				Arrays.stream(RestartMode.values()).map(RestartMode::value).toList());
 	}
 
 	@Bean

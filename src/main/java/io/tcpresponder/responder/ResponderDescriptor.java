@@ -55,7 +55,8 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 		return new ResponderDescriptor(status.state(), status.address(), settings.port(), settings.options(),
 				responder.closeMode().value(), responder.transport().name(),
 				status.since(), status.lastError(), listeners, counts.snapshot(),
-				Limits.of(settings.limits(), responder.admission().held(Limits.TOP_CLIENTS)), new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
+				Limits.of(settings.limits(), responder.admission().held(Limits.TOP_CLIENTS)),
+				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
 	}
 
 	/**
