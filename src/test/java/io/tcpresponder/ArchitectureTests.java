@@ -44,13 +44,44 @@ class ArchitectureTests {
 		.whereLayer("Transport contract").mayOnlyBeAccessedByLayers("Responder", "Kernel view", "Linux transport");
 
 	/**
-	 * The contract knows no layer above it, nor the transport that implements it natively.
+	 * The contract knows no layer above it, nor the transport that implements it natively, nor the frameworks that
+	 * bind, validate and serialize above it: Spring and Jackson.
 	 */
 	@ArchTest
 	static final ArchRule theContractStandsAlone = noClasses().that()
 		.resideInAPackage(CONTRACT)
 		.should()
-		.dependOnClassesThat(resideInAPackage("io.tcpresponder..").and(not(resideInAPackage(CONTRACT))));
+		.dependOnClassesThat(resideInAPackage("io.tcpresponder..").and(not(resideInAPackage(CONTRACT))))
+		.orShould()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.springframework..", "tools.jackson..", "com.fasterxml.jackson..");
+
+	/**
+	 * Inside the feature, each room stands on the ones below it: the wiring on the actuator's side, that on the
+	 * server, that on one connection's handling, that on the limits; none reaches up.
+	 */
+	@ArchTest
+	static final ArchRule theResponderRoomsAreLayered = layeredArchitecture().consideringOnlyDependenciesInLayers()
+		.layer("Wiring").definedBy("io.tcpresponder.responder")
+		.layer("Actuate").definedBy("io.tcpresponder.responder.actuate..")
+		.layer("Server").definedBy("io.tcpresponder.responder.server..")
+		.layer("Connection").definedBy("io.tcpresponder.responder.connection..")
+		.layer("Limit").definedBy("io.tcpresponder.responder.limit..")
+		.whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
+		.whereLayer("Actuate").mayOnlyBeAccessedByLayers("Wiring")
+		.whereLayer("Server").mayOnlyBeAccessedByLayers("Wiring", "Actuate")
+		.whereLayer("Connection").mayOnlyBeAccessedByLayers("Wiring", "Actuate", "Server")
+		.whereLayer("Limit").mayOnlyBeAccessedByLayers("Wiring", "Actuate", "Server", "Connection");
+
+	/**
+	 * The bind oracle reads the kernel through the contract and knows nothing of the responder that asks it.
+	 */
+	@ArchTest
+	static final ArchRule theBindOracleKnowsNoResponder = noClasses().that()
+		.resideInAPackage("io.tcpresponder.kernel.bind..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("io.tcpresponder.responder..");
 
 	/**
 	 * Native memory, downcalls and their failure modes stay in one package that the rest reaches through the contract.

@@ -98,6 +98,14 @@ public final class KernelTcpView implements AutoCloseable {
 	}
 
 	/**
+	 * How long a reading is kept before the table is read again: how often a reader may ask for a new one.
+	 * @return the interval
+	 */
+	public Duration refreshInterval() {
+		return Duration.ofNanos(this.refreshNanos);
+	}
+
+	/**
 	 * Whether the kernel's socket table can be read here (on Linux).
 	 * @return whether the view is available
 	 */

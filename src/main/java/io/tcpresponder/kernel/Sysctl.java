@@ -26,7 +26,7 @@ public final class Sysctl {
 		return read(PROC, name);
 	}
 
-	static OptionalLong read(Path procDirectory, String name) {
+	public static OptionalLong read(Path procDirectory, String name) {
 		Path file = procDirectory.resolve("sys").resolve(name.replace('.', '/'));
 		// One read from the start: a sysctl file answers nothing to a read at an offset, as Files.readString makes.
 		try (InputStream in = Files.newInputStream(file)) {

@@ -1,6 +1,11 @@
 package io.tcpresponder.responder;
 
-import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.kernel.bind.BindOracle;
+import io.tcpresponder.responder.connection.AccessLog;
+import io.tcpresponder.responder.connection.ConnectionHandler;
+import io.tcpresponder.responder.server.ListenerSettings;
+import io.tcpresponder.responder.server.ResponderBindException;
+import io.tcpresponder.responder.server.TcpResponder;
 import io.tcpresponder.transport.Transport;
 import org.jspecify.annotations.Nullable;
 
@@ -54,7 +59,8 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 		}
 		ResponderProperties.Bound bound = ResponderProperties.bind(context.getEnvironment());
 		ResponderProperties properties = bound.properties();
-		TcpResponder responder = build(properties, bound.listeners());
+		KernelSocketTable table = KernelSocketTable.choose();
+		TcpResponder responder = build(properties, bound.listeners(), table);
 		StartupShutdownHook startupShutdown = new StartupShutdownHook(responder, properties.shutdownTimeout());
 		if (startupShutdown.register()) {
 			try {
@@ -69,6 +75,7 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 		}
 		this.startupShutdown = startupShutdown;
 		context.getBeanFactory().registerSingleton(PROPERTIES_BEAN_NAME, properties);
+		context.getBeanFactory().registerSingleton(KernelSocketTable.BEAN_NAME, table);
 		context.getBeanFactory().registerSingleton(BEAN_NAME, responder);
 		context.getBeanFactory().registerSingleton(StartupShutdownHook.BEAN_NAME, startupShutdown);
 	}
@@ -78,17 +85,20 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 	 * @throws InvalidConfigurationPropertyValueException if the transport cannot set a socket option as configured,
 	 * naming its property
 	 */
-	private static TcpResponder build(ResponderProperties properties, ListenerSettings listeners) {
+	private static TcpResponder build(ResponderProperties properties, ListenerSettings listeners,
+			KernelSocketTable table) {
 		Transport transport = properties.transport().load();
 		transport.unsupported(listeners.options()).ifPresent((unsupported) -> {
 			throw new InvalidConfigurationPropertyValueException(
-					SocketOptions.PREFIX + "." + DataObjectPropertyName.toDashedForm(unsupported.option()),
+					ResponderProperties.PREFIX + "." + DataObjectPropertyName.toDashedForm(unsupported.option()),
 					unsupported.value(), "the " + transport.name() + " transport (responder.transport: "
 							+ properties.transport().value() + ") cannot set it: " + unsupported.reason());
 		});
-		return new TcpResponder(transport, listeners, properties.message(), properties.closeMode(),
-				properties.writeTimeout(), properties.clientCloseTimeout(), properties.retryBind(),
+		ConnectionHandler connections = new ConnectionHandler(transport, properties.message(), properties.closeMode(),
+				properties.writeTimeout(), properties.clientCloseTimeout(), listeners.limits(),
 				properties.accessLog().enabled() ? new AccessLog(true) : AccessLog.OFF);
+		return new TcpResponder(transport, listeners, connections, new BindOracle(table.get()),
+				properties.retryBind());
 	}
 
 }

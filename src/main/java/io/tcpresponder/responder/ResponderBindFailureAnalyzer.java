@@ -6,7 +6,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
-import io.tcpresponder.kernel.Blockers;
+import io.tcpresponder.kernel.bind.BindVerdict;
+import io.tcpresponder.responder.server.ListenerSettings;
+import io.tcpresponder.responder.server.ResponderBindException;
 import io.tcpresponder.transport.KernelError;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -35,13 +37,13 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 			.map((failure) -> "%s port %d: %s (%s)".formatted(failure.address(), settings.port(),
 					failure.error().code(), failure.error().message()))
 			.collect(Collectors.joining("; on ", "The TCP responder could not listen on ", ".")));
-		String action = switch (error.code()) {
-			case "EADDRINUSE" -> inUse(cause, description);
-			case "EACCES" -> "Ports below 1024 are privileged (net.ipv4.ip_unprivileged_port_start): set "
+		String action = switch (error.known()) {
+			case EADDRINUSE -> inUse(cause, description);
+			case EACCES -> "Ports below 1024 are privileged (net.ipv4.ip_unprivileged_port_start): set "
 					+ "responder.port to 1024 or more, or give the process CAP_NET_BIND_SERVICE.";
-			case "EADDRNOTAVAIL" -> "Set responder.bind-addresses to addresses of this host, or leave it empty to "
+			case EADDRNOTAVAIL -> "Set responder.bind-addresses to addresses of this host, or leave it empty to "
 					+ "listen on every address.";
-			default -> "Check responder.bind-addresses and responder.port.";
+			case null, default -> "Check responder.bind-addresses and responder.port.";
 		};
 		return new FailureAnalysis(description.toString(), String.format("%s%n%n%s", action, OR_START_FAILED), cause);
 	}
@@ -58,13 +60,13 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 					+ "other (EADDRINUSE, even with SO_REUSEADDR): list either the wildcard or specific addresses in "
 					+ "responder.bind-addresses.";
 		}
-		Blockers blockers = cause.getFailures()
+		BindVerdict blockers = cause.getFailures()
 			.stream()
-			.map(ResponderBindException.Failure::blockers)
+			.map(ResponderBindException.Failure::verdict)
 			.filter(Objects::nonNull)
 			.findFirst()
-			.orElse(Blockers.none());
-		description.append(" The kernel shows it ").append(BindVerdicts.describe(blockers)).append('.');
+			.orElse(BindVerdict.none());
+		description.append(" The kernel shows it ").append(blockers.describe()).append('.');
 		if (blockers.listeners() > 0) {
 			return "Stop the process that listens on port %d (ss -ltnp 'sport = :%d' names it), or %s"
 				.formatted(port, port, anotherPort);
@@ -83,7 +85,7 @@ class ResponderBindFailureAnalyzer extends AbstractFailureAnalyzer<ResponderBind
 		if (freeAt != null) {
 			return ("A start at or after %s (in %d s), when the kernel removes them, binds port %d; or %s%s")
 				.formatted(freeAt.truncatedTo(ChronoUnit.MILLIS),
-						BindVerdicts.secondsUntil(freeAt, Instant.now()), port, anotherPort, option);
+						BindVerdict.secondsUntil(freeAt, Instant.now()), port, anotherPort, option);
 		}
 		if (blockers.timeWait() + blockers.others() > 0) {
 			return "Wait for the connections on port %d to end (ss -tanp 'sport = :%d' shows them), or %s%s"

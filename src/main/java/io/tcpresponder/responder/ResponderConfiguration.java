@@ -1,25 +1,27 @@
 package io.tcpresponder.responder;
 
-import java.util.Arrays;
-
 import io.tcpresponder.kernel.KernelTcpMetrics;
 import io.tcpresponder.kernel.KernelTcpView;
-import io.tcpresponder.page.LessonPage;
-import jakarta.validation.Validator;
+import io.tcpresponder.responder.actuate.ResponderActuatorConfiguration;
+import io.tcpresponder.responder.server.ListenerStatus;
+import io.tcpresponder.responder.server.TcpResponder;
+import io.tcpresponder.transport.Addresses;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
- * What manages the TCP responder: lifecycle, actuator endpoint, health, metrics, the kernel's view of its port, and
- * what the lesson page shows of them.
- * The responder itself, its {@link ResponderProperties} and its {@link StartupShutdownHook} are built before the
- * context by {@link EarlyResponderStart}, which registers them as beans. The restart's guard,
- * {@link RestartBodyAdvice}, is a {@code @ControllerAdvice} and found by component scanning.
+ * What manages the TCP responder: its lifecycle and the kernel's view of its port, with the actuator's side
+ * ({@link ResponderActuatorConfiguration}) imported.
+ * The responder itself, its {@link ResponderProperties}, the {@link KernelSocketTable} and the
+ * {@link StartupShutdownHook} are built before the context by {@link EarlyResponderStart}, which registers them as
+ * beans.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(ResponderActuatorConfiguration.class)
 class ResponderConfiguration {
 
 	@Bean
@@ -29,8 +31,8 @@ class ResponderConfiguration {
 	}
 
 	@Bean
-	KernelTcpView kernelTcpView(ResponderProperties properties, TcpResponder responder) {
-		return new KernelTcpView(KernelSocketTable.get(), properties.tcp().refreshInterval(),
+	KernelTcpView kernelTcpView(ResponderProperties properties, TcpResponder responder, KernelSocketTable table) {
+		return new KernelTcpView(table.get(), properties.tcp().refreshInterval(),
 				() -> responder.settings().options().backlog());
 	}
 
@@ -48,27 +50,6 @@ class ResponderConfiguration {
 		return new KernelTcpMetrics(view, () -> responder.settings().port(),
 				() -> responder.listenerStatuses().stream().map(ListenerStatus::address).toList(), Addresses::text,
 				responder::onAddressesChanged);
-	}
-
-	@Bean
-	ResponderEndpoint responderEndpoint(TcpResponder responder, KernelTcpView kernelTcpView, Validator validator) {
-		return new ResponderEndpoint(responder, kernelTcpView, validator);
-	}
-
-	@Bean
-	LessonPage lessonPage(ResponderProperties properties) {
-		return new LessonPage(ResponderEndpoint.ID, properties.tcp().refreshInterval(), RestartRequest.JSON_TYPES,
-				Arrays.stream(RestartMode.values()).map(RestartMode::value).toList());
-	}
-
-	@Bean
-	ResponderHealthIndicator responderHealthIndicator(TcpResponder responder) {
-		return new ResponderHealthIndicator(responder);
-	}
-
-	@Bean
-	ResponderMetrics responderMetrics(TcpResponder responder) {
-		return new ResponderMetrics(responder);
 	}
 
 }

@@ -4,6 +4,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
+import io.tcpresponder.responder.connection.CloseMode;
+import io.tcpresponder.responder.limit.ConnectionLimits;
+import io.tcpresponder.responder.server.ListenerSettings;
+import io.tcpresponder.responder.server.LocalAddress;
 import io.tcpresponder.transport.SocketOptions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -30,8 +34,8 @@ import org.springframework.validation.annotation.Validated;
 import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 /**
- * Settings of the TCP responder, validated at startup; the options its listeners are bound with are a
- * {@link SocketOptions}, bound from the same prefix.
+ * Settings of the TCP responder, validated at startup; the options its listeners are bound with are
+ * {@link SocketOptionsProperties}, bound from the same prefix.
  *
  * @param port TCP port to listen on; 0 picks a free port, which is then kept for restarts.
  * @param bindAddress local address to listen on; deprecated: a one-element bind-addresses, and may not be set with it.
@@ -52,10 +56,10 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  */
 @ConfigurationProperties(ResponderProperties.PREFIX)
 @Validated
-record ResponderProperties(
+public record ResponderProperties(
 		@DefaultValue("9000") @Min(0) @Max(65535) int port,
 		@LocalAddress @Nullable InetAddress bindAddress,
-		@DefaultValue @Size(max = MAX_BIND_ADDRESSES, message = "must be at most {max} addresses")
+		@DefaultValue @Size(max = ListenerSettings.MAX_ADDRESSES, message = "must be at most {max} addresses")
 		@UniqueElements(message = "must be distinct addresses") List<@LocalAddress InetAddress> bindAddresses,
 		@DefaultValue("I sent sth to client!\n") @NotEmpty String message,
 		@DefaultValue("server-first") CloseMode closeMode,
@@ -72,7 +76,7 @@ record ResponderProperties(
 	static final String PREFIX = "responder";
 
 	/** Far more addresses than a host serves one port on; a bound on listener threads and metric rows. */
-	static final int MAX_BIND_ADDRESSES = 16;
+	public static final int MAX_BIND_ADDRESSES = 16;
 
 	/**
 	 * The single address of earlier versions.
@@ -103,8 +107,9 @@ record ResponderProperties(
 					new PropertySourcesPlaceholdersResolver(environment), literalAddresses());
 			ResponderProperties properties = binder.bindOrCreate(PREFIX, Bindable.of(ResponderProperties.class),
 					new ValidationBindHandler(validator));
-			SocketOptions options = binder.bindOrCreate(SocketOptions.PREFIX, Bindable.of(SocketOptions.class),
-					new ValidationBindHandler(validator));
+			SocketOptions options = binder
+				.bindOrCreate(PREFIX, Bindable.of(SocketOptionsProperties.class), new ValidationBindHandler(validator))
+				.options();
 			MutuallyExclusiveConfigurationPropertiesException.throwIfMultipleNonNullValuesIn((entries) -> {
 				entries.put(PREFIX + ".bind-address", properties.bindAddress);
 				entries.put(PREFIX + ".bind-addresses",
@@ -174,7 +179,8 @@ record ResponderProperties(
 	}
 
 	/**
-	 * The kernel's view of the responder's port (TCP states, accept queue), from {@code /proc/net}.
+	 * The kernel's view of the responder's port (TCP states, accept queue), read through sock_diag netlink, or from
+	 * {@code /proc/net/tcp} where that cannot be used.
 	 *
 	 * @param refreshInterval how long a reading of the kernel's tables is kept, however many scrapes and requests ask.
 	 */

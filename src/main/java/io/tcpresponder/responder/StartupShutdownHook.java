@@ -3,6 +3,7 @@ package io.tcpresponder.responder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.tcpresponder.responder.server.TcpResponder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

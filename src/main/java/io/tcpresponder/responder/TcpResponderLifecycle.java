@@ -1,5 +1,8 @@
 package io.tcpresponder.responder;
 
+import io.tcpresponder.responder.server.ResponderBindException;
+import io.tcpresponder.responder.server.TcpResponder;
+
 import org.springframework.context.SmartLifecycle;
 
 /**

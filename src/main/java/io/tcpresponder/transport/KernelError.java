@@ -40,6 +40,23 @@ public record KernelError(String code, @Nullable Integer errno, String message, 
 	}
 
 	/**
+	 * The error as one of the table's errnos, for code to compare; {@link #code()} is its name for people.
+	 * @return the errno, or {@code null} where the number is not known or not one of the table's
+	 */
+	public @Nullable Errno known() {
+		return (this.errno != null) ? Errno.of(this.errno) : null;
+	}
+
+	/**
+	 * Whether the error is the given errno.
+	 * @param expected the errno
+	 * @return whether it is
+	 */
+	public boolean is(Errno expected) {
+		return known() == expected;
+	}
+
+	/**
 	 * The errno of a failed socket call, from its number where the transport knows it.
 	 * @param ex what the call threw
 	 * @return the errno, or {@code null} if it is not one of the table's

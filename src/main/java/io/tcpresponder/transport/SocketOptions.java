@@ -3,14 +3,11 @@ package io.tcpresponder.transport;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 /**
  * The options a listening socket is bound with: the one record that the configuration, the listener settings, a
- * restart's body and {@code GET /actuator/responder} share. A new option is a new component here, and its call in
- * the transports; configuration ({@code responder.*}), its IDE metadata, a restart's field, validation and the GET
- * follow from the component.
+ * restart's body and {@code GET /actuator/responder} share. A new option is a new component here, its call in the
+ * transports, and its property in the configuration's {@code SocketOptionsProperties}, where its default lives; a
+ * restart's field, validation and the GET follow from the component.
  *
  * @param reuseAddress whether the listener sets SO_REUSEADDR, always explicitly, since the JDK turns it on by default
  * on Linux.
@@ -20,31 +17,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * share a port (off, :: is dual-stack; an IPv4 listener ignores the option).
  * @param backlog length of the listen (accept) queue passed to listen(2), which caps it at net.core.somaxconn.
  * @param acceptors threads that accept on each listener, each taking connections from the same accept queue; 0
- * follows the node: half the processors the JVM may use, at least one (the other half serve the kernel's network
- * work, which the clients' packets bring).
+ * follows the node: half the processors the JVM may use, at least one.
  */
-@ConfigurationProperties(SocketOptions.PREFIX)
-public record SocketOptions(
-		@DefaultValue("true") boolean reuseAddress,
-		@DefaultValue("false") boolean reusePort,
-		@DefaultValue("false") boolean ipv6Only,
-		@DefaultValue("" + SocketOptions.DEFAULT_BACKLOG) @Min(1) @Max(65535) int backlog,
-		@DefaultValue("0") @Min(0) @Max(SocketOptions.MAX_ACCEPTORS) int acceptors) {
+public record SocketOptions(boolean reuseAddress, boolean reusePort, boolean ipv6Only,
+		@Min(1) @Max(MAX_BACKLOG) int backlog, @Min(0) @Max(MAX_ACCEPTORS) int acceptors) {
 
-	/** Bound from the responder's own prefix: {@code responder.reuse-address} and so on. */
-	public static final String PREFIX = "responder";
-
-	/**
-	 * nginx's, Redis's and Node.js's: a queue much shorter than the clients in flight drops their SYNs, and each
-	 * dropped SYN costs its client a second.
-	 */
-	static final int DEFAULT_BACKLOG = 511;
+	/** The largest backlog listen(2) takes in the 16 bits the kernel keeps it in. */
+	public static final int MAX_BACKLOG = 65535;
 
 	/** More accept threads than this on one listener only wait on each other. */
-	static final int MAX_ACCEPTORS = 64;
-
-	/** The options of a listener that the configuration leaves as they are. */
-	public static final SocketOptions DEFAULTS = new SocketOptions(true, false, false, DEFAULT_BACKLOG, 0);
+	public static final int MAX_ACCEPTORS = 64;
 
 	public SocketOptions {
 		if (acceptors == 0) {

@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.tcpresponder.kernel.bind.BindBlockers;
+import io.tcpresponder.kernel.bind.RefusedBind;
 import io.tcpresponder.transport.SocketTable;
 import io.tcpresponder.transport.linux.NativeTransport;
 import oshi.SystemInfo;

@@ -10,9 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.tcpresponder.TcpResponderApplication;
+import io.tcpresponder.responder.server.ListenerState;
+import io.tcpresponder.responder.server.ResponderBindException;
+import io.tcpresponder.responder.server.ResponderState;
+import io.tcpresponder.responder.server.TcpResponder;
 import io.tcpresponder.support.Clients;
-import io.tcpresponder.support.LocalPorts;
 import io.tcpresponder.support.KernelSockets;
+import io.tcpresponder.support.LocalPorts;
 import io.tcpresponder.support.Transports;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import io.tcpresponder.TcpResponderApplication;
+import io.tcpresponder.responder.server.TcpResponder;
 import io.tcpresponder.support.Actuator;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.JvmLaunch;

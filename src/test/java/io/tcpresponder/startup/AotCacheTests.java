@@ -47,7 +47,7 @@ class AotCacheTests {
 		assertThat(output).doesNotContain("[warning][aot", "[error][aot");
 		ClassLoading loading = ClassLoading.read(log);
 		assertThat(loading.serviceFromCache()).as(loading.toString())
-			.contains("io.tcpresponder.TcpResponderApplication", "io.tcpresponder.responder.TcpResponder",
+			.contains("io.tcpresponder.TcpResponderApplication", "io.tcpresponder.responder.server.TcpResponder",
 					"io.tcpresponder.responder.EarlyResponderStart",
 					"io.tcpresponder.TcpResponderApplication__ApplicationContextInitializer");
 		assertThat(loading.fromCache()).as(loading.toString())

@@ -1,0 +1,54 @@
+package io.tcpresponder.kernel.bind;
+
+import java.net.InetAddress;
+
+import io.tcpresponder.transport.Errno;
+import io.tcpresponder.transport.KernelError;
+import io.tcpresponder.transport.SocketOptions;
+import io.tcpresponder.transport.SocketTable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The bind oracle: the verdict on a bind the kernel refused with EADDRINUSE, read from the kernel's socket table just
+ * after the refusal with what this process remembers of its own listeners ({@link ListenerHistory}).
+ */
+public final class BindOracle {
+
+	private final BindBlockers blockers;
+
+	private final ListenerHistory history;
+
+	/**
+	 * An oracle that reads the given table.
+	 * @param table the kernel's socket table, or {@code null} where none can be read: verdicts then name no blocker
+	 */
+	public BindOracle(@Nullable SocketTable table) {
+		this(new BindBlockers(table), new ListenerHistory());
+	}
+
+	BindOracle(BindBlockers blockers, ListenerHistory history) {
+		this.blockers = blockers;
+		this.history = history;
+	}
+
+	public ListenerHistory history() {
+		return this.history;
+	}
+
+	/**
+	 * The verdict on a refused bind.
+	 * @param address the listener's address, or {@code null} for every local address
+	 * @param port the port it was tried on
+	 * @param options the options it was tried with
+	 * @param error the kernel's error
+	 * @return the verdict, or {@code null} unless the error is EADDRINUSE
+	 */
+	public @Nullable BindVerdict of(@Nullable InetAddress address, int port, SocketOptions options, KernelError error) {
+		if (!error.is(Errno.EADDRINUSE)) {
+			return null;
+		}
+		RefusedBind probe = new RefusedBind(address, port, options.reuseAddress(), options.reusePort(),
+				options.ipv6Only());
+		return this.blockers.read(probe, this.history.pastListeners());
+	}
+}

@@ -1,0 +1,110 @@
+package io.tcpresponder.kernel.bind;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The kernel's tick counter ({@code jiffies}) against the JVM's clock: how many ticks a second ({@code HZ}) and which
+ * tick it was at a given {@link System#nanoTime()}, so that a kernel timer's expiry can be told as an instant.
+ *
+ * <p>
+ * {@code /proc/timer_list} gives both in one read: {@code now at N nsecs} is {@code CLOCK_MONOTONIC}, the clock
+ * {@link System#nanoTime()} reads on Linux, and {@code jiffies: J} the tick of that moment. HZ is the one of the
+ * kernel's choices that fits the count since boot, which starts 5 minutes' worth of ticks before 2^32
+ * ({@code INITIAL_JIFFIES}). The file is readable by root only; elsewhere the clock is not known.
+ *
+ * @param hz the kernel's ticks per second ({@code CONFIG_HZ})
+ * @param jiffies the tick counter at {@code nanoTime}
+ * @param nanoTime the JVM's clock at that tick
+ */
+public record KernelClock(int hz, long jiffies, long nanoTime) {
+
+	private static final Log logger = LogFactory.getLog(KernelClock.class);
+
+	private static final Pattern NOW = Pattern.compile("^now at (\\d+) nsecs$", Pattern.MULTILINE);
+
+	private static final Pattern JIFFIES = Pattern.compile("^jiffies: (\\d+)$", Pattern.MULTILINE);
+
+	/** The values Linux offers for {@code CONFIG_HZ}. */
+	private static final int[] HZ_CHOICES = { 100, 250, 300, 1000 };
+
+	private static final long TWO_TO_THE_32 = 1L << 32;
+
+	/**
+	 * The tick counter at a moment of the JVM's clock.
+	 * @param nanoTime a reading of {@link System#nanoTime()}
+	 * @return the tick counter then
+	 */
+	public long jiffiesAt(long nanoTime) {
+		return this.jiffies + Math.floorDiv((nanoTime - this.nanoTime) * this.hz, 1_000_000_000L);
+	}
+
+	/**
+	 * The moment of the JVM's clock when a tick begins.
+	 * @param jiffies the tick counter
+	 * @return the reading of {@link System#nanoTime()} then
+	 */
+	public long nanoTimeOf(long jiffies) {
+		return this.nanoTime + Math.multiplyExact(jiffies - this.jiffies, 1_000_000_000L / this.hz);
+	}
+
+	/**
+	 * The kernel's clock, from {@code /proc/timer_list}.
+	 * @return the clock, or empty where the file cannot be read or does not say it
+	 */
+	public static Optional<KernelClock> read() {
+		return read(Path.of("/proc/timer_list"));
+	}
+
+	static Optional<KernelClock> read(Path timerList) {
+		if (!Files.isReadable(timerList)) {
+			return Optional.empty();
+		}
+		try {
+			String text = Files.readString(timerList);
+			return parse(text, System.nanoTime());
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Reading the kernel's clock from " + timerList + " failed", ex);
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * The clock of a reading of {@code /proc/timer_list}. Its {@code jiffies} line is written after its {@code now}
+	 * line, a tick or more later on a busy machine, so the tick is taken to begin when the reading ended: no later
+	 * than the truth, so that a time told from it is never early.
+	 * @param timerList the file's text
+	 * @param readAt the {@link System#nanoTime()} when the reading ended
+	 * @return the clock, or empty if the text does not say it
+	 */
+	static Optional<KernelClock> parse(String timerList, long readAt) {
+		Matcher now = NOW.matcher(timerList);
+		Matcher jiffies = JIFFIES.matcher(timerList);
+		if (!now.find() || !jiffies.find()) {
+			return Optional.empty();
+		}
+		long nanos = Long.parseLong(now.group(1));
+		long ticks = Long.parseLong(jiffies.group(1));
+		int best = 0;
+		double bestError = Double.MAX_VALUE;
+		for (int hz : HZ_CHOICES) {
+			double sinceBoot = (ticks - (TWO_TO_THE_32 - 300L * hz)) / (double) hz;
+			double error = Math.abs(sinceBoot - nanos / 1e9);
+			if (error < bestError) {
+				best = hz;
+				bestError = error;
+			}
+		}
+		// A tick counter that fits no choice within a minute is not one this reading can trust.
+		return (bestError < 60) ? Optional.of(new KernelClock(best, ticks, readAt)) : Optional.empty();
+	}
+
+}

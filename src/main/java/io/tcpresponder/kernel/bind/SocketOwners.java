@@ -1,0 +1,75 @@
+package io.tcpresponder.kernel.bind;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The processes that hold sockets, found as {@code ss -p} finds them: a descriptor of {@code /proc/PID/fd} that links
+ * to {@code socket:[INODE]}. Only the processes whose descriptors this process may read are seen (its own user's, or
+ * every one as root).
+ */
+final class SocketOwners {
+
+	private final Path proc;
+
+	SocketOwners(Path proc) {
+		this.proc = proc;
+	}
+
+	/**
+	 * The process holding each of the given sockets, where one is seen.
+	 * @param inodes the sockets' inodes
+	 * @return the owner of each socket found, by inode
+	 */
+	Map<Long, Owner> find(Set<Long> inodes) {
+		Map<Long, Owner> owners = new HashMap<>();
+		if (inodes.isEmpty()) {
+			return owners;
+		}
+		try (DirectoryStream<Path> processes = Files.newDirectoryStream(this.proc, "[0-9]*")) {
+			for (Path process : processes) {
+				scan(process, inodes, owners);
+				if (owners.size() == inodes.size()) {
+					break;
+				}
+			}
+		}
+		catch (IOException ex) {
+			// No /proc to search: the owners stay unknown.
+		}
+		return owners;
+	}
+
+	private static void scan(Path process, Set<Long> inodes, Map<Long, Owner> owners) {
+		try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(process.resolve("fd"))) {
+			for (Path descriptor : descriptors) {
+				String target = Files.readSymbolicLink(descriptor).toString();
+				if (target.startsWith("socket:[")) {
+					long inode = Long.parseLong(target, 8, target.length() - 1, 10);
+					if (inodes.contains(inode)) {
+						owners.put(inode, new Owner(Long.parseLong(process.getFileName().toString()),
+								Files.readString(process.resolve("comm")).strip()));
+					}
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// A process that ended, or whose descriptors this process may not read.
+		}
+	}
+
+	/**
+	 * A process that holds a socket.
+	 *
+	 * @param pid its process id
+	 * @param command its command name ({@code /proc/PID/comm})
+	 */
+	record Owner(long pid, String command) {
+	}
+
+}

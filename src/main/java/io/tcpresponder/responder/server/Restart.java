@@ -1,0 +1,17 @@
+package io.tcpresponder.responder.server;
+
+/**
+ * How a restart replaces the listeners: the steps of a {@link ListenerGroup} it takes, in its order. One class per
+ * mode, registered in {@link RestartMode}.
+ */
+interface Restart {
+
+	/**
+	 * Replaces the listeners with those of the given settings; called with the responder's lifecycle held.
+	 * @param listeners the responder's listeners
+	 * @param next the new settings
+	 * @return what came of it
+	 */
+	RestartResult replace(ListenerGroup listeners, ListenerSettings next);
+
+}
