@@ -27,15 +27,6 @@ final class TimerWheel {
 		return ((expires >> shift) + 1) << shift;
 	}
 
-	/**
-	 * The most the wheel delays a timer armed so far ahead: one bucket of its level.
-	 * @param armedFor how many ticks ahead the timer was armed
-	 * @return the bucket's span in ticks
-	 */
-	static long granularity(long armedFor) {
-		return 1L << (LEVEL_CLOCK_SHIFT * level(armedFor));
-	}
-
 	private static int level(long armedFor) {
 		int level = 0;
 		// Level n starts at LEVEL_START(n) = (LEVEL_SIZE - 1) << ((n - 1) * LEVEL_CLOCK_SHIFT).
