@@ -36,13 +36,6 @@ public record ListenerSettings(
 	}
 
 	/**
-	 * Settings made in code, without connection limits ({@link ConnectionLimits#NONE}).
-	 */
-	public ListenerSettings(List<InetAddress> addresses, int port, SocketOptions options) {
-		this(addresses, port, options, ConnectionLimits.NONE);
-	}
-
-	/**
 	 * The address of each listener, in order: the configured ones, or {@code null} alone for every local address.
 	 * @return the addresses to bind
 	 */

@@ -63,7 +63,7 @@ class ResponderMetricsTests {
 
 	@Test
 	void listeningHasARowPerAddressThatFollowsARestartChangingThem() {
-		TcpResponder responder = Responders.newResponder(TransportChoice.AUTO.load(), new ListenerSettings(
+		TcpResponder responder = Responders.newResponder(TransportChoice.AUTO.load(), Responders.settings(
 				List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2")), 0, Responders.OPTIONS),
 				"hello\n", CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), false, AccessLog.OFF);
 		try {
@@ -71,7 +71,7 @@ class ResponderMetricsTests {
 			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("127.0.0.1", 0.0, "127.0.0.2", 0.0));
 			responder.start();
 			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("127.0.0.1", 1.0, "127.0.0.2", 1.0));
-			assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> new ListenerSettings(List.of(InetAddress.ofLiteral("::1")), settings.port(), settings.options())).bound())
+			assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> Responders.settings(List.of(InetAddress.ofLiteral("::1")), settings.port(), settings.options())).bound())
 				.isTrue();
 			assertThat(listening()).containsExactlyInAnyOrderEntriesOf(Map.of("::1", 1.0));
 			responder.stop(Duration.ofSeconds(1));

@@ -179,7 +179,7 @@ class BindAddressesTests {
 				"the nio transport cannot set IPV6_V6ONLY");
 		KernelSockets.assumeAvailable();
 		assumeIpv6Loopback();
-		TcpResponder responder = start(new ListenerSettings(List.of(EVERY_IPV6_ADDRESS, EVERY_IPV4_ADDRESS), 0,
+		TcpResponder responder = start(Responders.settings(List.of(EVERY_IPV6_ADDRESS, EVERY_IPV4_ADDRESS), 0,
 				Responders.OPTIONS.withIpv6Only(true)));
 		int port = responder.settings().port();
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address, ListenerStatus::state)
@@ -200,7 +200,7 @@ class BindAddressesTests {
 		assumeIpv6Loopback();
 		int port = Ports.unused();
 		TcpResponder responder = responder(
-				new ListenerSettings(List.of(EVERY_IPV6_ADDRESS, EVERY_IPV4_ADDRESS), port, Responders.OPTIONS));
+				Responders.settings(List.of(EVERY_IPV6_ADDRESS, EVERY_IPV4_ADDRESS), port, Responders.OPTIONS));
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
 			.withMessageStartingWith("Unable to start the TCP responder on 0.0.0.0 port " + port
 					+ ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
@@ -217,11 +217,11 @@ class BindAddressesTests {
 		TcpResponder responder = start(settings(List.of(FIRST), 0, false));
 		int port = responder.settings().port();
 		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> Clients.connect(SECOND, port).close());
-		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> new ListenerSettings(List.of(FIRST, SECOND), settings.port(), settings.options())).bound()).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> Responders.settings(List.of(FIRST, SECOND), settings.port(), settings.options())).bound()).isTrue();
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address)
 			.containsExactly("127.0.0.1", "127.0.0.2");
 		assertThat(Clients.fetch(SECOND, port)).isEqualTo(LINE);
-		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> new ListenerSettings(List.of(SECOND), settings.port(), settings.options())).bound()).isTrue();
+		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> Responders.settings(List.of(SECOND), settings.port(), settings.options())).bound()).isTrue();
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::address).containsExactly("127.0.0.2");
 		assertThatExceptionOfType(ConnectException.class).as("127.0.0.1 closed")
 			.isThrownBy(() -> Clients.connect(FIRST, port).close());
@@ -235,7 +235,7 @@ class BindAddressesTests {
 		TcpResponder responder = start(settings(List.of(FIRST), port, true));
 		try (ServerSocket holder = new ServerSocket()) {
 			holder.bind(new InetSocketAddress(SECOND, port));
-			assertThat(responder.restart(RestartMode.HANDOVER, (settings) -> new ListenerSettings(List.of(FIRST, SECOND), settings.port(), settings.options())).bound()).isFalse();
+			assertThat(responder.restart(RestartMode.HANDOVER, (settings) -> Responders.settings(List.of(FIRST, SECOND), settings.port(), settings.options())).bound()).isFalse();
 		}
 		assertThat(responder.settings().addresses()).as("the old settings stay").containsExactly(FIRST);
 		assertThat(responder.listenerStatuses()).extracting(ListenerStatus::state)
@@ -286,7 +286,7 @@ class BindAddressesTests {
 	 */
 	private List<Load.Outcomes> restartUnderLoad(boolean reusePort, Consumer<TcpResponder> restart) {
 		TcpResponder responder = start(
-				new ListenerSettings(List.of(FIRST, SECOND), Ports.unused(), SocketOptionsProperties.defaults().withReusePort(reusePort).withBacklog(4096)));
+				Responders.settings(List.of(FIRST, SECOND), Ports.unused(), SocketOptionsProperties.defaults().withReusePort(reusePort).withBacklog(4096)));
 		int port = responder.settings().port();
 		List<Load.Outcomes> outcomes = new ArrayList<>();
 		try (Load first = Load.start(FIRST, port, LINE, 16, Clients.TIMEOUT_MILLIS);
@@ -309,7 +309,7 @@ class BindAddressesTests {
 	}
 
 	private static ListenerSettings settings(List<InetAddress> addresses, int port, boolean reusePort) {
-		return new ListenerSettings(addresses, port, SocketOptionsProperties.defaults().withReusePort(reusePort).withBacklog(32));
+		return Responders.settings(addresses, port, SocketOptionsProperties.defaults().withReusePort(reusePort).withBacklog(32));
 	}
 
 	private TcpResponder start(ListenerSettings settings) {

@@ -188,7 +188,7 @@ class BindVerdictTests {
 		Transport transport = Transports.load(choice);
 		try (ServerSocket holder = new ServerSocket(0, 1, LOOPBACK)) {
 			TcpResponder responder = Responders.newResponder(transport,
-					new ListenerSettings(List.of(LOOPBACK), holder.getLocalPort(), ON), Clients.LINE,
+					Responders.settings(List.of(LOOPBACK), holder.getLocalPort(), ON), Clients.LINE,
 					CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), true, AccessLog.OFF);
 			synchronized (this.responders) {
 				this.responders.add(responder);
@@ -238,7 +238,7 @@ class BindVerdictTests {
 	 * refused; then the bind is tried until it succeeds.
 	 */
 	private Outcome ownListenerWithoutReuseAddress(Transport transport) throws Exception {
-		TcpResponder responder = responder(transport, new ListenerSettings(List.of(LOOPBACK), 0, OFF), false);
+		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK), 0, OFF), false);
 		int port = serveThree(responder, LOOPBACK);
 		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
 		BindVerdict on = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> ON)));
@@ -246,7 +246,7 @@ class BindVerdictTests {
 	}
 
 	private Outcome onBeforeOffAfter(Transport transport) throws Exception {
-		TcpResponder responder = responder(transport, new ListenerSettings(List.of(LOOPBACK), 0, ON), false);
+		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK), 0, ON), false);
 		serveThree(responder, LOOPBACK);
 		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
 		RestartResult on = responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> ON));
@@ -254,12 +254,12 @@ class BindVerdictTests {
 	}
 
 	private Outcome specificAddressUnderAWildcardListener(Transport transport) throws Exception {
-		TcpResponder responder = responder(transport, new ListenerSettings(List.of(), 0, OFF), false);
+		TcpResponder responder = responder(transport, Responders.settings(List.of(), 0, OFF), false);
 		int port = serveThree(responder, LOOPBACK);
 		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND,
-				(settings) -> new ListenerSettings(List.of(LOOPBACK), settings.port(), OFF)));
+				(settings) -> Responders.settings(List.of(LOOPBACK), settings.port(), OFF)));
 		RestartResult other = responder.restart(RestartMode.CLOSE_THEN_BIND,
-				(settings) -> new ListenerSettings(List.of(InetAddress.ofLiteral("127.0.0.2")), settings.port(), OFF));
+				(settings) -> Responders.settings(List.of(InetAddress.ofLiteral("127.0.0.2")), settings.port(), OFF));
 		responder.stop(Duration.ofSeconds(1));
 		Outcome probed = Outcome.probed(transport, LOOPBACK, port, off, off, this.trials);
 		return new Outcome(off, off, other.bound(), null, null, probed.probes());
@@ -287,7 +287,7 @@ class BindVerdictTests {
 		}
 		int otherPort = port;
 		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", otherPort) == 3);
-		TcpResponder responder = Responders.newResponder(transport, new ListenerSettings(List.of(), port, ON), Clients.LINE,
+		TcpResponder responder = Responders.newResponder(transport, Responders.settings(List.of(), port, ON), Clients.LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), false, AccessLog.OFF);
 		synchronized (this.responders) {
 			this.responders.add(responder);
@@ -301,7 +301,7 @@ class BindVerdictTests {
 
 	private Outcome oneOfTwoAddressesBlocked(Transport transport) throws Exception {
 		InetAddress second = InetAddress.ofLiteral("127.0.0.2");
-		TcpResponder responder = responder(transport, new ListenerSettings(List.of(LOOPBACK, second), 0, OFF), false);
+		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK, second), 0, OFF), false);
 		int port = serveThree(responder, second);
 		RestartResult result = responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF));
 		assertThat(((RestartResult.BindFailed) result).address()).isEqualTo("127.0.0.2");
@@ -314,7 +314,7 @@ class BindVerdictTests {
 	}
 
 	private Outcome retryBindsByItself(Transport transport) throws Exception {
-		TcpResponder responder = responder(transport, new ListenerSettings(List.of(LOOPBACK), 0, OFF), true);
+		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK), 0, OFF), true);
 		serveThree(responder, LOOPBACK);
 		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
 		Instant retryAt = responder.retryAt();

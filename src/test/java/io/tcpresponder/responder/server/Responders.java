@@ -1,5 +1,6 @@
 package io.tcpresponder.responder.server;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import io.tcpresponder.responder.connection.AccessLog;
 import io.tcpresponder.responder.connection.CloseMode;
 import io.tcpresponder.responder.connection.ConnectionCounts;
 import io.tcpresponder.responder.connection.ConnectionHandler;
+import io.tcpresponder.responder.limit.ConnectionLimits;
 import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.SocketOptions;
 import io.tcpresponder.transport.Transport;
@@ -158,12 +160,20 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 	}
 
 	/**
+	 * Settings without connection limits: nothing is refused.
+	 * @return the settings
+	 */
+	public static ListenerSettings settings(List<InetAddress> addresses, int port, SocketOptions options) {
+		return new ListenerSettings(addresses, port, options, ConnectionLimits.NONE);
+	}
+
+	/**
 	 * Settings for one listener on every local address, on a port the kernel picks.
 	 * @param options the socket options
 	 * @return the settings
 	 */
 	public static ListenerSettings anyPort(SocketOptions options) {
-		return new ListenerSettings(List.of(), 0, options);
+		return settings(List.of(), 0, options);
 	}
 
 	/**
@@ -180,7 +190,7 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 	 * @return the change of the settings
 	 */
 	public static UnaryOperator<ListenerSettings> options(UnaryOperator<SocketOptions> change) {
-		return (settings) -> new ListenerSettings(settings.addresses(), settings.port(),
+		return (settings) -> settings(settings.addresses(), settings.port(),
 				change.apply(settings.options()));
 	}
 

@@ -116,7 +116,7 @@ class TransportTests {
 	void aPortHeldByAnotherSocketFailsWithTheKernelsErrorThenBindsOnceFree() throws IOException {
 		ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
 		int port = holder.getLocalPort();
-		TcpResponder responder = responder(new ListenerSettings(List.of(), port, SocketOptionsProperties.defaults().withBacklog(32)), LINE,
+		TcpResponder responder = responder(Responders.settings(List.of(), port, SocketOptionsProperties.defaults().withBacklog(32)), LINE,
 				CloseMode.SERVER_FIRST, Duration.ofSeconds(5));
 		assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start)
 			.withMessageStartingWith("Unable to start the TCP responder on :: port " + port + ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
@@ -143,7 +143,7 @@ class TransportTests {
 	void anIpv4AddressIsListenedOnAlone() throws IOException {
 		KernelSockets.assumeAvailable();
 		InetAddress loopback = InetAddress.getByName("127.0.0.1");
-		TcpResponder responder = start(new ListenerSettings(List.of(loopback), 0, SocketOptionsProperties.defaults().withBacklog(32)), LINE, CloseMode.SERVER_FIRST,
+		TcpResponder responder = start(Responders.settings(List.of(loopback), 0, SocketOptionsProperties.defaults().withBacklog(32)), LINE, CloseMode.SERVER_FIRST,
 				Duration.ofSeconds(5));
 		int port = responder.settings().port();
 		assertThat(fetch(loopback, port)).isEqualTo(LINE);
