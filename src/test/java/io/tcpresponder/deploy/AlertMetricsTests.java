@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * renamed meter would otherwise leave an alert that never fires.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "responder.port=0")
-class AlertMetricsTest {
+class AlertMetricsTests {
 
 	@LocalServerPort
 	private int httpPort;

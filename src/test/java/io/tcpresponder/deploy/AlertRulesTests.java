@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The alerting rules: the chart's PrometheusRule and the rule file of the compose stack's Prometheus are the same
  * rules, Prometheus loads them, and each alert fires on the series that should fire it and not on the others.
  */
-class AlertRulesTest {
+class AlertRulesTests {
 
 	/** The compose stack's rules: the chart's, selecting the compose scrape job. */
 	private static final String COMPOSE_VALUES = """

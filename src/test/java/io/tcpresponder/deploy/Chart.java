@@ -29,7 +29,7 @@ final class Chart {
 
 	/**
 	 * The Kubernetes version every render assumes: the lowest minor the chart's kubeVersion ({@code >=1.25.0-0})
-	 * admits. {@code ChartMetadataTest} holds it to Chart.yaml.
+	 * admits. {@code ChartMetadataTests} holds it to Chart.yaml.
 	 */
 	static final String KUBE_VERSION = "1.25.0";
 

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Chart.yaml: where the chart comes from and which Kubernetes it needs.
  */
-class ChartMetadataTest {
+class ChartMetadataTests {
 
 	/** The Kubernetes minor version from which each API the chart renders is served (GA). */
 	private static final Map<String, Integer> SERVED_SINCE = Map.of("v1", 0, "apps/v1", 9,

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How Prometheus finds the metrics: the Service's scrape annotations, the ServiceMonitor and its options, the
  * PrometheusRule and its values, and what NOTES say about them.
  */
-class ChartMonitoringTest {
+class ChartMonitoringTests {
 
 	private static final Path ALL_OPTIONAL = Repository.CHART.resolve("ci/all-optional-values.yaml");
 

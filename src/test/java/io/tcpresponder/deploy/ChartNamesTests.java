@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The image reference, the version label and the names the chart gives its objects.
  */
-class ChartNamesTest {
+class ChartNamesTests {
 
 	private static final String DIGEST = "sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
 

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What operators reach for: autoscaling, spreading the pods, update strategy, priority, extra volumes, variables and
  * init containers, the TCP Service's options, and restarting the listener of each pod.
  */
-class ChartOperationsTest {
+class ChartOperationsTests {
 
 	private static final Path ALL_OPTIONAL = Repository.CHART.resolve("ci/all-optional-values.yaml");
 

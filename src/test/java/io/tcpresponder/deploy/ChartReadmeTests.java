@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The chart's README.md, which {@code helm show readme} prints: every value of values.yaml with its type, default
  * and description, and nothing else in the table.
  */
-class ChartReadmeTest {
+class ChartReadmeTests {
 
 	private static final String START = "<!-- values:start -->";
 

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * What values the chart takes: values.schema.json types and describes every value, and the chart refuses, with a
  * message naming the values, what the schema cannot express.
  */
-class ChartValuesTest {
+class ChartValuesTests {
 
 	@TempDir
 	Path workDir;

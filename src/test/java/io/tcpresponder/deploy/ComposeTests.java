@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * docker-compose.yml, the Prometheus scrape configuration and the Grafana provisioning it mounts.
  */
-class ComposeTest {
+class ComposeTests {
 
 	private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z0-9_]+):-(.*)}", Pattern.DOTALL);
 

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Grafana dashboard the chart ships and docker-compose.yml mounts, checked against the running service.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "responder.port=0")
-class DashboardTest {
+class DashboardTests {
 
 	@SuppressWarnings("unchecked")
 	private final Map<String, Object> dashboard = JsonMapper.builder()

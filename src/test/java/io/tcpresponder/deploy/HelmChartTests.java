@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The Helm chart, linted and rendered by Helm's own code for the default values and every ci/*-values.yaml.
  */
-class HelmChartTest {
+class HelmChartTests {
 
 	private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
 

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The operator credentials of actuator write operations in the Helm chart: a Secret read through secretKeyRef only,
  * and the read and write switches rendered into application.yml.
  */
-class HelmCredentialsTest {
+class HelmCredentialsTests {
 
 	private static final String PASSWORD = "s3cr3t-Pa55word-for-the-chart";
 
@@ -34,7 +34,7 @@ class HelmCredentialsTest {
 	Path workDir;
 
 	static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> valuesSets() {
-		return HelmChartTest.valuesSets();
+		return HelmChartTests.valuesSets();
 	}
 
 	@Test
@@ -122,7 +122,7 @@ class HelmCredentialsTest {
 	@MethodSource("valuesSets")
 	void credentialsReachTheContainerOnlyThroughSecretKeyRefs(String name, Path valuesFile) {
 		Chart.Rendered rendered = (valuesFile != null) ? Chart.template(valuesFile) : Chart.template();
-		Map<String, Object> values = HelmChartTest.effectiveValues(valuesFile);
+		Map<String, Object> values = HelmChartTests.effectiveValues(valuesFile);
 		String existing = at(values, "credentials.existingSecret");
 		String password = at(values, "credentials.password");
 		Optional<String> secretName = !existing.isEmpty() ? Optional.of(existing)

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Jib configuration in pom.xml, checked as configuration (building the image needs a registry).
  */
-class JibConfigurationTest {
+class JibConfigurationTests {
 
 	private static Element project;
 

@@ -19,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * labels, ports, quantities and selectors ({@link ApiServerRules}). The value sets are the defaults and every
  * ci/*-values.yaml: among them every optional object on, a digest-pinned image and a name of 63 characters.
  */
-class KubernetesApiTest {
+class KubernetesApiTests {
 
 	static Stream<Arguments> valuesSets() {
-		return HelmChartTest.valuesSets();
+		return HelmChartTests.valuesSets();
 	}
 
 	@ParameterizedTest(name = "{0}")
