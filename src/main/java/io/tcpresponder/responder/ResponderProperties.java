@@ -56,7 +56,7 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  */
 @ConfigurationProperties(ResponderProperties.PREFIX)
 @Validated
-public record ResponderProperties(
+record ResponderProperties(
 		@DefaultValue("9000") @Min(0) @Max(65535) int port,
 		@LocalAddress @Nullable InetAddress bindAddress,
 		@DefaultValue @Size(max = ListenerSettings.MAX_ADDRESSES, message = "must be at most {max} addresses")
@@ -74,9 +74,6 @@ public record ResponderProperties(
 		@DefaultValue AccessLogProperties accessLog) {
 
 	static final String PREFIX = "responder";
-
-	/** Far more addresses than a host serves one port on; a bound on listener threads and metric rows. */
-	public static final int MAX_BIND_ADDRESSES = 16;
 
 	/**
 	 * The single address of earlier versions.

@@ -24,11 +24,11 @@ import org.springframework.http.ProblemDetail;
  * Read-only unless {@code management.endpoint.responder.access} allows more.
  */
 @WebEndpoint(id = ResponderEndpoint.ID, defaultAccess = Access.READ_ONLY)
-public class ResponderEndpoint {
+class ResponderEndpoint {
 
 	static final String RESTART = "restart";
 
-	public static final String ID = "responder";
+	static final String ID = "responder";
 
 	private final TcpResponder responder;
 
@@ -36,7 +36,7 @@ public class ResponderEndpoint {
 
 	private final Validator validator;
 
-	public ResponderEndpoint(TcpResponder responder, KernelTcpView kernel, Validator validator) {
+	ResponderEndpoint(TcpResponder responder, KernelTcpView kernel, Validator validator) {
 		this.responder = responder;
 		this.kernel = kernel;
 		this.validator = validator;

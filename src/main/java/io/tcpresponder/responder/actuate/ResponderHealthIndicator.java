@@ -18,11 +18,11 @@ import org.springframework.boot.health.contributor.Status;
  * state, the addresses, the last bind error, when the kernel frees the port ({@code freeAt}) where that is known, and
  * when {@code responder.retry-bind} binds again ({@code retryAt}).
  */
-public class ResponderHealthIndicator extends AbstractHealthIndicator {
+class ResponderHealthIndicator extends AbstractHealthIndicator {
 
 	private final TcpResponder responder;
 
-	public ResponderHealthIndicator(TcpResponder responder) {
+	ResponderHealthIndicator(TcpResponder responder) {
 		super("TCP responder health check failed");
 		this.responder = responder;
 	}

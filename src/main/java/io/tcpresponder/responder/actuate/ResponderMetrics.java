@@ -29,11 +29,11 @@ import io.tcpresponder.responder.server.TcpResponder;
  * accepted = completed + failed + refused + active, as {@code GET /actuator/responder} does. What the connection
  * limits hold has no series per client: the busiest client's count stands for them.
  */
-public class ResponderMetrics implements MeterBinder {
+class ResponderMetrics implements MeterBinder {
 
 	private final TcpResponder responder;
 
-	public ResponderMetrics(TcpResponder responder) {
+	ResponderMetrics(TcpResponder responder) {
 		this.responder = responder;
 	}
 

@@ -72,7 +72,7 @@ public final class AccessLog {
 	 * connections are in the log.
 	 * @param timeoutNanos how long to wait
 	 */
-	public void flush(long timeoutNanos) {
+	void flush(long timeoutNanos) {
 		long deadline = System.nanoTime() + timeoutNanos;
 		while (this.queue != null && !this.queue.isEmpty() && System.nanoTime() - deadline < 0) {
 			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));

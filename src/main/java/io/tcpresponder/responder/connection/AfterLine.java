@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param clientCloseTimeout how long to wait for the client's end of stream, or {@code null} to close at once
  */
-public record AfterLine(@Nullable Duration clientCloseTimeout) {
+record AfterLine(@Nullable Duration clientCloseTimeout) {
 
 	/** Close as soon as the line is written. */
 	static final AfterLine CLOSE = new AfterLine(null);

@@ -26,7 +26,7 @@ public enum CloseMode {
 	 * @param clientCloseTimeout {@code responder.client-close-timeout}
 	 * @return what follows the line
 	 */
-	public AfterLine afterLine(Duration clientCloseTimeout) {
+	AfterLine afterLine(Duration clientCloseTimeout) {
 		return this.behaviour.afterLine(clientCloseTimeout);
 	}
 

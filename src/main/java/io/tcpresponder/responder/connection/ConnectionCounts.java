@@ -43,7 +43,7 @@ public final class ConnectionCounts {
 		return this.refused.total();
 	}
 
-	public void onAccepted() {
+	void onAccepted() {
 		this.accepted.incrementAndGet();
 	}
 

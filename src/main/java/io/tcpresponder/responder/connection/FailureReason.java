@@ -26,7 +26,7 @@ public enum FailureReason {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
-	public static FailureReason of(Throwable ex) {
+	static FailureReason of(Throwable ex) {
 		Errno errno = KernelError.errnoOf(ex);
 		return (errno == Errno.ECONNRESET || errno == Errno.EPIPE) ? RESET : ERROR;
 	}
