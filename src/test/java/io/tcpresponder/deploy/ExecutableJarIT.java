@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,16 +53,25 @@ class ExecutableJarIT {
 		assertThat(read(err)).as("standard error").doesNotContain("restricted method").doesNotContain("WARNING");
 	}
 
-	/** The jar README.md tells users to run is the one the build makes: a version change renames it. */
+	/**
+	 * The jar README.md and the pages under docs/ tell users to run is the one the build makes: a version change
+	 * renames it.
+	 */
 	@Test
-	void theJarTheReadmeRunsIsTheOneTheBuildMakes() throws IOException {
-		String readme = Files.readString(Repository.ROOT.resolve("README.md"), StandardCharsets.UTF_8);
-		Matcher paths = Pattern.compile("target/(tcp-responder-[\\w.-]+\\.jar)").matcher(readme);
+	void theJarTheDocsRunIsTheOneTheBuildMakes() throws IOException {
 		Set<String> named = new TreeSet<>();
-		while (paths.find()) {
-			named.add(paths.group(1));
+		List<Path> pages = new ArrayList<>(List.of(Repository.ROOT.resolve("README.md")));
+		try (Stream<Path> docs = Files.list(Repository.ROOT.resolve("docs"))) {
+			docs.filter((page) -> page.toString().endsWith(".md")).forEach(pages::add);
 		}
-		assertThat(named).as("jars README.md runs").containsExactly(executableJar().getFileName().toString());
+		for (Path page : pages) {
+			Matcher paths = Pattern.compile("target/(tcp-responder-[\\w.-]+\\.jar)")
+				.matcher(Files.readString(page, StandardCharsets.UTF_8));
+			while (paths.find()) {
+				named.add(paths.group(1));
+			}
+		}
+		assertThat(named).as("jars the docs run").containsExactly(executableJar().getFileName().toString());
 	}
 
 	private static Path executableJar() throws IOException {
