@@ -1,9 +1,12 @@
 package io.tcpresponder;
 
+import java.util.Arrays;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import io.tcpresponder.transport.linux.NativeTransport;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
@@ -61,17 +64,9 @@ class ArchitectureTests {
 	 * server, that on one connection's handling, that on the limits; none reaches up.
 	 */
 	@ArchTest
-	static final ArchRule theResponderRoomsAreLayered = layeredArchitecture().consideringOnlyDependenciesInLayers()
-		.layer("Wiring").definedBy("io.tcpresponder.responder")
-		.layer("Actuate").definedBy("io.tcpresponder.responder.actuate..")
-		.layer("Server").definedBy("io.tcpresponder.responder.server..")
-		.layer("Connection").definedBy("io.tcpresponder.responder.connection..")
-		.layer("Limit").definedBy("io.tcpresponder.responder.limit..")
-		.whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
-		.whereLayer("Actuate").mayOnlyBeAccessedByLayers("Wiring")
-		.whereLayer("Server").mayOnlyBeAccessedByLayers("Wiring", "Actuate")
-		.whereLayer("Connection").mayOnlyBeAccessedByLayers("Wiring", "Actuate", "Server")
-		.whereLayer("Limit").mayOnlyBeAccessedByLayers("Wiring", "Actuate", "Server", "Connection");
+	static final ArchRule theResponderRoomsAreLayered = topDown("io.tcpresponder.responder",
+			"io.tcpresponder.responder.actuate..", "io.tcpresponder.responder.server..",
+			"io.tcpresponder.responder.connection..", "io.tcpresponder.responder.limit..");
 
 	/**
 	 * The bind oracle reads the kernel through the contract and knows nothing of the responder that asks it.
@@ -105,5 +100,20 @@ class ArchitectureTests {
 
 	@ArchTest
 	static final ArchRule noPackageCycles = slices().matching("io.tcpresponder.(**)").should().beFreeOfCycles();
+
+	/**
+	 * Packages in layers, the first on top: each may be used only by those above it.
+	 */
+	private static ArchRule topDown(String... packages) {
+		LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers();
+		for (String layer : packages) {
+			layers = layers.layer(layer).definedBy(layer);
+		}
+		layers = layers.whereLayer(packages[0]).mayNotBeAccessedByAnyLayer();
+		for (int i = 1; i < packages.length; i++) {
+			layers = layers.whereLayer(packages[i]).mayOnlyBeAccessedByLayers(Arrays.copyOf(packages, i));
+		}
+		return layers;
+	}
 
 }

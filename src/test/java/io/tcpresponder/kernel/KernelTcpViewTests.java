@@ -88,28 +88,14 @@ class KernelTcpViewTests {
 
 	@Test
 	void theAcceptQueueLimitIsTheBacklogCappedBySomaxconn(@TempDir Path dir) throws IOException {
-		for (String table : List.of("net/tcp", "net/tcp6", "net/netstat")) {
-			Path copy = dir.resolve(table);
-			Files.createDirectories(copy.getParent());
-			Files.copy(FIXTURE_PROC.resolve(table), copy);
-		}
-		Path somaxconn = dir.resolve("sys/net/core/somaxconn");
-		Files.createDirectories(somaxconn.getParent());
-		Files.writeString(somaxconn, "4\n");
+		fixtureWithSysctl(dir, "net/core/somaxconn", "4");
 		KernelTcpView view = proc(dir, () -> 32);
 		assertThat(view.read(8095).acceptQueueLimit()).as("two listeners, each capped at 4").isEqualTo(8);
 	}
 
 	@Test
 	void readsTheMigrationSettingWithTheTablesAndKeepsItAsLong(@TempDir Path dir) throws IOException {
-		for (String table : List.of("net/tcp", "net/tcp6", "net/netstat")) {
-			Path copy = dir.resolve(table);
-			Files.createDirectories(copy.getParent());
-			Files.copy(FIXTURE_PROC.resolve(table), copy);
-		}
-		Path migrate = dir.resolve("sys/net/ipv4/tcp_migrate_req");
-		Files.createDirectories(migrate.getParent());
-		Files.writeString(migrate, "1\n");
+		Path migrate = fixtureWithSysctl(dir, "net/ipv4/tcp_migrate_req", "1");
 		KernelTcpView view = proc(dir, () -> 32);
 		assertThat(view.read(8095).migrateRequests()).isTrue();
 		Files.writeString(migrate, "0\n");
@@ -341,6 +327,22 @@ class KernelTcpViewTests {
 
 	private static InetAddress address(String text) throws UnknownHostException {
 		return InetAddress.getByName(text);
+	}
+
+	/**
+	 * A copy of the fixture's tables under the given /proc, with one sysctl set.
+	 * @return the sysctl's file, to change it later
+	 */
+	private static Path fixtureWithSysctl(Path proc, String sysctl, String value) throws IOException {
+		for (String table : List.of("net/tcp", "net/tcp6", "net/netstat")) {
+			Path copy = proc.resolve(table);
+			Files.createDirectories(copy.getParent());
+			Files.copy(FIXTURE_PROC.resolve(table), copy);
+		}
+		Path file = proc.resolve("sys").resolve(sysctl);
+		Files.createDirectories(file.getParent());
+		Files.writeString(file, value + "\n");
+		return file;
 	}
 
 }

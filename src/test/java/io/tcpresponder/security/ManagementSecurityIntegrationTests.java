@@ -1,11 +1,13 @@
 package io.tcpresponder.security;
 
 import java.net.http.HttpResponse;
+import java.util.stream.Stream;
 
 import io.tcpresponder.support.Actuator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
@@ -73,18 +75,21 @@ class ManagementSecurityIntegrationTests {
 		assertThat(restartsSucceeded()).isEqualTo(restarts + 1);
 	}
 
+	/** The paths an anonymous caller may read. */
+	static Stream<String> openReads() {
+		return Stream.of("/actuator", "/actuator/responder", "/actuator/prometheus", "/actuator/health",
+				"/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info", "/actuator/metrics",
+				"/actuator/metrics/responder.connections.accepted");
+	}
+
 	@ParameterizedTest
-	@ValueSource(strings = { "/actuator", "/actuator/responder", "/actuator/prometheus", "/actuator/health",
-			"/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info", "/actuator/metrics",
-			"/actuator/metrics/responder.connections.accepted" })
+	@MethodSource("openReads")
 	void readsAreOpenToAnonymousCallers(String path) {
 		assertThat(this.anonymous.get(path).statusCode()).isEqualTo(200);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/actuator", "/actuator/responder", "/actuator/prometheus", "/actuator/health",
-			"/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info", "/actuator/metrics",
-			"/actuator/metrics/responder.connections.accepted" })
+	@MethodSource("openReads")
 	void headFollowsGet(String path) {
 		assertThat(this.anonymous.head(path).statusCode()).isEqualTo(200);
 	}

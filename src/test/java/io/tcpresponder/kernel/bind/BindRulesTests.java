@@ -128,12 +128,8 @@ class BindRulesTests {
 		int port = Ports.unused();
 		ServerSocketChannel first = listener("127.0.0.1", port, NONE);
 		ServerSocketChannel second = listener("127.0.0.2", port, NONE);
-		connect("127.0.0.2", port);
-		assertThat(awaitAccepted(second).getLocalAddress()).isEqualTo(socketAddress("127.0.0.2", port));
-		assertThat(first.accept()).isNull();
-		connect("127.0.0.1", port);
-		assertThat(awaitAccepted(first).getLocalAddress()).isEqualTo(socketAddress("127.0.0.1", port));
-		assertThat(second.accept()).isNull();
+		assertReaches("127.0.0.2", port, second, first);
+		assertReaches("127.0.0.1", port, first, second);
 		first.close();
 		assertThatExceptionOfType(ConnectException.class).as("127.0.0.1 with a listener on 127.0.0.2 only")
 			.isThrownBy(() -> connect("127.0.0.1", port))
@@ -205,12 +201,8 @@ class BindRulesTests {
 		int port = Ports.unused();
 		ServerSocketChannel wildcard = listener("0.0.0.0", port, PORT);
 		ServerSocketChannel specific = listener("127.0.0.1", port, PORT);
-		connect("127.0.0.1", port);
-		assertThat(awaitAccepted(specific).getLocalAddress()).isEqualTo(socketAddress("127.0.0.1", port));
-		assertThat(wildcard.accept()).isNull();
-		connect("127.0.0.2", port);
-		assertThat(awaitAccepted(wildcard).getLocalAddress()).isEqualTo(socketAddress("127.0.0.2", port));
-		assertThat(specific.accept()).isNull();
+		assertReaches("127.0.0.1", port, specific, wildcard);
+		assertReaches("127.0.0.2", port, wildcard, specific);
 	}
 
 	// Use 4: completely duplicate binds, same address and port.
@@ -490,6 +482,16 @@ class BindRulesTests {
 				.orElseThrow(() -> new AssertionError("Neither bound nor a known errno: " + text));
 		}
 
+	}
+
+	/**
+	 * A client that connects to the address is accepted by the one listener and not by the other.
+	 */
+	private void assertReaches(String address, int port, ServerSocketChannel accepting, ServerSocketChannel other)
+			throws IOException {
+		connect(address, port);
+		assertThat(awaitAccepted(accepting).getLocalAddress()).isEqualTo(socketAddress(address, port));
+		assertThat(other.accept()).isNull();
 	}
 
 }
