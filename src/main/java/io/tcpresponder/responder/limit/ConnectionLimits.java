@@ -6,7 +6,7 @@ import jakarta.validation.constraints.Min;
 /**
  * How many connections the responder holds at once, in all and per client, as the accept threads apply them: a
  * connection over a limit is accepted and reset at once, before the line, and counted refused. The configuration's
- * {@link ResponderProperties.Limits} become these when the responder starts, the defaults derived from the process's
+ * limits ({@code responder.limits.*}) become these when the responder starts, the defaults derived from the process's
  * descriptor limit; a restart body changes them by name, checked by the constraints here.
  *
  * @param maxConnections connections held at once over all listeners
