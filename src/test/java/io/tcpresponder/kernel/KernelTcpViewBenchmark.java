@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.tcpresponder.kernel.bind.BindBlockers;
+import io.tcpresponder.kernel.bind.KernelClock;
 import io.tcpresponder.kernel.bind.RefusedBind;
 import io.tcpresponder.transport.SocketTable;
 import io.tcpresponder.transport.linux.NativeTransport;
@@ -148,8 +149,8 @@ public final class KernelTcpViewBenchmark {
 		KernelTcpView procView = new KernelTcpView(proc, Path.of("/proc"), Duration.ZERO, System::nanoTime,
 				() -> 4096, false);
 		InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
-		BindBlockers blockers = new BindBlockers(sockDiag);
-		BindBlockers procBlockers = new BindBlockers(proc);
+		BindBlockers blockers = new BindBlockers(sockDiag, KernelClock::read);
+		BindBlockers procBlockers = new BindBlockers(proc, KernelClock::read);
 		RefusedBind refused = new RefusedBind(loopback(), port, false, false, false);
 		PortView before = view.read(port);
 		System.out.printf(Locale.ROOT, "Port %d: %d TIME_WAIT, %d LISTEN; /proc/net/tcp %d lines, tcp6 %d lines%n",

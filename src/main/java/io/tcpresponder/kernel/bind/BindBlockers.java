@@ -43,9 +43,10 @@ public final class BindBlockers {
 	/**
 	 * The blockers as the kernel's socket table shows them, with the kernel's clock where it can be read.
 	 * @param table where the port's sockets are read from, {@code null} where there is none (not Linux)
+	 * @param clock reads the kernel's clock, where it can be read
 	 */
-	public BindBlockers(@Nullable SocketTable table) {
-		this(table, Path.of("/proc"), KernelClock::read);
+	public BindBlockers(@Nullable SocketTable table, Supplier<Optional<KernelClock>> clock) {
+		this(table, Path.of("/proc"), clock);
 	}
 
 	BindBlockers(@Nullable SocketTable table, Path proc, Supplier<Optional<KernelClock>> clock) {

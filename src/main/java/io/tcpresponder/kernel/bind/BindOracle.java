@@ -1,6 +1,8 @@
 package io.tcpresponder.kernel.bind;
 
 import java.net.InetAddress;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.tcpresponder.transport.Errno;
 import io.tcpresponder.transport.KernelError;
@@ -19,11 +21,12 @@ public final class BindOracle {
 	private final ListenerHistory history;
 
 	/**
-	 * An oracle that reads the given table.
+	 * An oracle that reads the given table and clock.
 	 * @param table the kernel's socket table, or {@code null} where none can be read: verdicts then name no blocker
+	 * @param clock reads the kernel's clock, where it can be read: {@code freeAt} is then told to a tick
 	 */
-	public BindOracle(@Nullable SocketTable table) {
-		this(new BindBlockers(table), new ListenerHistory());
+	public BindOracle(@Nullable SocketTable table, Supplier<Optional<KernelClock>> clock) {
+		this(new BindBlockers(table, clock), new ListenerHistory());
 	}
 
 	BindOracle(BindBlockers blockers, ListenerHistory history) {

@@ -22,9 +22,12 @@ import org.jspecify.annotations.Nullable;
  * where the blocking sockets are this process's and their listener's options are known, or are listeners (which
  * SO_REUSEADDR never binds beside); {@code null} where some were left by another process or before this one
  * @param holders the blocking listening sockets, each with its owner
+ * @param clock the kernel clock {@code freeAt} was told by, to a tick ({@value KernelClock#TIMES} or
+ * {@value KernelClock#TIMER_LIST}); {@code null} where none could be read, and {@code freeAt} is then the latest the
+ * timer wheel may take at any HZ, up to 5.12 s late
  */
 public record BindVerdict(long timeWait, long listeners, long others, @Nullable Instant freeAt,
-		@Nullable Boolean reuseAddressWouldHelp, List<Holder> holders) {
+		@Nullable Boolean reuseAddressWouldHelp, List<Holder> holders, @Nullable String clock) {
 
 	public BindVerdict {
 		holders = List.copyOf(holders);
@@ -35,7 +38,7 @@ public record BindVerdict(long timeWait, long listeners, long others, @Nullable 
 	 * @return blockers with every count 0
 	 */
 	public static BindVerdict none() {
-		return new BindVerdict(0, 0, 0, null, null, List.of());
+		return new BindVerdict(0, 0, 0, null, null, List.of(), null);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,16 +16,35 @@ import org.apache.commons.logging.LogFactory;
  * tick it was at a given {@link System#nanoTime()}, so that a kernel timer's expiry can be told as an instant.
  *
  * <p>
- * {@code /proc/timer_list} gives both in one read: {@code now at N nsecs} is {@code CLOCK_MONOTONIC}, the clock
- * {@link System#nanoTime()} reads on Linux, and {@code jiffies: J} the tick of that moment. HZ is the one of the
- * kernel's choices that fits the count since boot, which starts 5 minutes' worth of ticks before 2^32
- * ({@code INITIAL_JIFFIES}). The file is readable by root only; elsewhere the clock is not known.
+ * Any user may read it from {@code times(2)} ({@link #fromClockTicks}): the clock ticks it returns are the tick
+ * counter scaled to {@code USER_HZ} and rounded down, and the resolution of {@code CLOCK_MONOTONIC_COARSE} is one tick.
+ * Waiting for the clock ticks to move catches a tick as it begins, to the microsecond, and the counter it began is
+ * the smallest whose clock ticks are the new value.
+ *
+ * <p>
+ * Root may also read {@code /proc/timer_list} ({@link #read()}): {@code now at N nsecs} is {@code CLOCK_MONOTONIC},
+ * the clock {@link System#nanoTime()} reads on Linux, and {@code jiffies: J} the tick of that moment, a reading of the
+ * file (a millisecond or more) apart. HZ is the one of the kernel's choices that fits the count since boot, which
+ * starts 5 minutes' worth of ticks before 2^32 ({@code INITIAL_JIFFIES}).
+ *
+ * <p>
+ * Either way the tick is taken to begin no earlier than it did, so that a time told from the clock is never early.
  *
  * @param hz the kernel's ticks per second ({@code CONFIG_HZ})
  * @param jiffies the tick counter at {@code nanoTime}
  * @param nanoTime the JVM's clock at that tick
+ * @param source where the clock was read: {@value #TIMES} or {@value #TIMER_LIST}
  */
-public record KernelClock(int hz, long jiffies, long nanoTime) {
+public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
+
+	/** The clock read from {@code times(2)} and {@code clock_getres(2)}, which any user may call. */
+	public static final String TIMES = "times";
+
+	/** The clock read from {@code /proc/timer_list}, which root alone may read. */
+	public static final String TIMER_LIST = "timer_list";
+
+	/** A reading of the clock ticks that took longer than this may have missed the tick's beginning: read again. */
+	private static final long QUICK_READ_NANOS = 50_000;
 
 	private static final Log logger = LogFactory.getLog(KernelClock.class);
 
@@ -53,6 +73,44 @@ public record KernelClock(int hz, long jiffies, long nanoTime) {
 	 */
 	public long nanoTimeOf(long jiffies) {
 		return this.nanoTime + Math.multiplyExact(jiffies - this.jiffies, 1_000_000_000L / this.hz);
+	}
+
+	/**
+	 * The kernel's clock from its tick counter as {@code times(2)} tells it, caught as it moves: the calling thread
+	 * spins for up to three clock ticks (30 ms).
+	 * @param clockTicks reads the clock ticks since boot ({@code times(2)})
+	 * @param clockTicksPerSecond the clock ticks a second, {@code USER_HZ}
+	 * @param tickNanos the length of one kernel tick, {@code TICK_NSEC}
+	 * @return the clock, or empty where the clock ticks did not move in that time
+	 */
+	public static Optional<KernelClock> fromClockTicks(LongSupplier clockTicks, long clockTicksPerSecond,
+			long tickNanos) {
+		long clockTickNanos = 1_000_000_000L / clockTicksPerSecond;
+		int hz = (int) Math.round(1e9 / tickNanos);
+		long deadline = System.nanoTime() + 3 * clockTickNanos;
+		long first = clockTicks.getAsLong();
+		long before = System.nanoTime();
+		while (true) {
+			long now = clockTicks.getAsLong();
+			long at = System.nanoTime();
+			if (now != first) {
+				if (at - before > QUICK_READ_NANOS) {
+					// The tick began somewhere in a gap too wide (the thread was descheduled): wait for the next.
+					first = now;
+				}
+				else {
+					// times(2) is floor(jiffies * TICK_NSEC / (10^9 / USER_HZ)): the tick that began, between the
+					// last reading of the old value and now, is the first of the new value.
+					long jiffies = Math.ceilDiv(Math.multiplyExact(now, clockTickNanos), tickNanos);
+					return Optional.of(new KernelClock(hz, jiffies, at, TIMES));
+				}
+			}
+			if (at > deadline) {
+				return Optional.empty();
+			}
+			before = at;
+			Thread.onSpinWait();
+		}
 	}
 
 	/**
@@ -104,7 +162,7 @@ public record KernelClock(int hz, long jiffies, long nanoTime) {
 			}
 		}
 		// A tick counter that fits no choice within a minute is not one this reading can trust.
-		return (bestError < 60) ? Optional.of(new KernelClock(best, ticks, readAt)) : Optional.empty();
+		return (bestError < 60) ? Optional.of(new KernelClock(best, ticks, readAt, TIMER_LIST)) : Optional.empty();
 	}
 
 }

@@ -230,7 +230,8 @@ final class VerdictTally {
 	 * @return the verdict
 	 */
 	BindVerdict verdict(@Nullable Instant freeAt, List<BindVerdict.Holder> holders) {
-		return new BindVerdict(this.timeWait, this.listeners, this.others, freeAt, reuseAddressWouldHelp(), holders);
+		return new BindVerdict(this.timeWait, this.listeners, this.others, freeAt, reuseAddressWouldHelp(), holders,
+				(this.clock != null) ? this.clock.source() : null);
 	}
 
 	Set<Long> listenerInodes() {

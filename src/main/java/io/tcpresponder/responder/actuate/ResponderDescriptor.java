@@ -95,10 +95,13 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 	 * with it
 	 * @param reuseAddressWouldHelp whether SO_REUSEADDR would bind over them; {@code null} where the service cannot
 	 * know: they were left by another process, or before this one
+	 * @param clock the kernel clock {@code freeAt} was told by: {@code times} (any user may read it), {@code timer_list}
+	 * (root only); {@code null} where none could be read, {@code freeAt} then the latest at any HZ
 	 */
 	record Verdict(BlockerCounts blockers, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Instant freeAt,
 			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Long freeInSeconds,
-			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Boolean reuseAddressWouldHelp) {
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Boolean reuseAddressWouldHelp,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String clock) {
 
 		static @Nullable Verdict of(ListenerStatus listener, Instant now) {
 			BindVerdict blockers = listener.verdict();
@@ -110,7 +113,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 					new BlockerCounts(blockers.timeWait(), blockers.listeners(), blockers.others(),
 							blockers.holders().stream().map(Holder::of).toList()),
 					freeAt, (freeAt != null) ? BindVerdict.secondsUntil(freeAt, now) : null,
-					blockers.reuseAddressWouldHelp());
+					blockers.reuseAddressWouldHelp(), blockers.clock());
 		}
 
 	}

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import io.tcpresponder.transport.Connection;
 import io.tcpresponder.transport.Errno;
@@ -93,6 +94,60 @@ public final class NativeTransport implements Transport {
 			throw new TransportUnavailableException("sock_diag netlink cannot be read: " + ex.getMessage(), ex);
 		}
 		return table;
+	}
+
+	/**
+	 * The kernel's tick counter as {@code times(2)} tells it to any user, in clock ticks; read once to show that it
+	 * answers.
+	 * @return a reader of the clock ticks since boot
+	 * @throws TransportUnavailableException if it cannot be read here, saying why
+	 */
+	public static LongSupplier clockTicks() {
+		checkPlatform();
+		try {
+			NativeClock.clockTicks();
+		}
+		catch (IOException | LinkageError | RuntimeException ex) {
+			throw new TransportUnavailableException("times(2) cannot be called: " + ex.getMessage(), ex);
+		}
+		return () -> {
+			try {
+				return NativeClock.clockTicks();
+			}
+			catch (ErrnoException ex) {
+				throw new IllegalStateException("times(2) failed", ex);
+			}
+		};
+	}
+
+	/**
+	 * The clock ticks a second of {@link #clockTicks()}, {@code USER_HZ}.
+	 * @return the clock ticks a second
+	 * @throws TransportUnavailableException if it cannot be read here
+	 */
+	public static long clockTicksPerSecond() {
+		checkPlatform();
+		try {
+			return NativeClock.clockTicksPerSecond();
+		}
+		catch (IOException | LinkageError | RuntimeException ex) {
+			throw new TransportUnavailableException("sysconf(_SC_CLK_TCK) cannot be called: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The length of one kernel tick, the resolution of {@code CLOCK_MONOTONIC_COARSE}.
+	 * @return the tick's nanoseconds
+	 * @throws TransportUnavailableException if it cannot be read here
+	 */
+	public static long tickNanos() {
+		checkPlatform();
+		try {
+			return NativeClock.tickNanos();
+		}
+		catch (IOException | LinkageError | RuntimeException ex) {
+			throw new TransportUnavailableException("clock_getres(2) cannot be called: " + ex.getMessage(), ex);
+		}
 	}
 
 	@Override

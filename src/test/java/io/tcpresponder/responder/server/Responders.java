@@ -4,11 +4,15 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.tcpresponder.kernel.bind.BindOracle;
+import io.tcpresponder.kernel.bind.KernelClock;
+import io.tcpresponder.responder.KernelClocks;
 import io.tcpresponder.responder.KernelSocketTable;
 import io.tcpresponder.responder.SocketOptionsProperties;
 import io.tcpresponder.responder.TransportChoice;
@@ -45,6 +49,9 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 	private final List<TcpResponder> responders = new ArrayList<>();
 
 	/** What most tests bind: a short backlog, every other option as configured by default. */
+	/** The kernel's clock as the service reads it, chosen once. */
+	private static final Supplier<Optional<KernelClock>> CLOCK = KernelClocks.choose();
+
 	public static final SocketOptions OPTIONS = SocketOptionsProperties.defaults().withBacklog(32);
 
 	private Transport transport;
@@ -155,7 +162,7 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 			AccessLog accessLog) {
 		ConnectionHandler connections = new ConnectionHandler(transport, line, closeMode, writeTimeout,
 				clientCloseTimeout, settings.limits(), accessLog);
-		return new TcpResponder(transport, settings, connections, new BindOracle(KernelSocketTable.choose().get()),
+		return new TcpResponder(transport, settings, connections, new BindOracle(KernelSocketTable.choose().get(), CLOCK),
 				retryBind);
 	}
 
