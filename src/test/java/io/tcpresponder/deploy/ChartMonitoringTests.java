@@ -101,7 +101,7 @@ class ChartMonitoringTests {
 		assertThat(rules).extracting((item) -> item.get("alert"))
 			.containsExactly("TcpResponderNotListening", "TcpResponderTargetDown", "TcpResponderListenOverflows",
 					"TcpResponderListenDrops", "TcpResponderAcceptQueueNearLimit", "TcpResponderRestartFailed",
-					"TcpResponderConnectionsFailing", "TcpResponderConnectionsRefused");
+					"TcpResponderConnectionsFailing", "TcpResponderConnectionsRefused", "TcpResponderPortFreeNotBound");
 		assertThat(rules).allSatisfy((item) -> {
 			assertThat((String) item.get("expr")).as("the ServiceMonitor's labels select the series")
 				.contains("job=\"" + Chart.FULLNAME + "\", namespace=\"" + Chart.NAMESPACE + "\"");

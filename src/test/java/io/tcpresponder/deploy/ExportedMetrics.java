@@ -42,6 +42,15 @@ final class ExportedMetrics {
 		if (Clients.fetch(port).isEmpty()) {
 			throw new IllegalStateException("the responder sent nothing");
 		}
+		return scraped(httpPort);
+	}
+
+	/**
+	 * The names of the metrics the service exports now.
+	 * @param httpPort the service's HTTP port
+	 * @return the names, as their TYPE lines give them
+	 */
+	static Set<String> scraped(int httpPort) {
 		Set<String> exported = new HashSet<>();
 		Matcher type = TYPE_LINE.matcher(get(httpPort, "/actuator/prometheus"));
 		while (type.find()) {
