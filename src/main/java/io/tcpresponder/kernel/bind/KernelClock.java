@@ -43,8 +43,11 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 	/** The clock read from {@code /proc/timer_list}, which root alone may read. */
 	public static final String TIMER_LIST = "timer_list";
 
+	/** How many clock ticks a catch may take before it gives up. */
+	private static final int CATCH_TICKS = 10;
+
 	/** A reading of the clock ticks that took longer than this may have missed the tick's beginning: read again. */
-	private static final long QUICK_READ_NANOS = 50_000;
+	private static final long QUICK_READ_NANOS = 250_000;
 
 	private static final Log logger = LogFactory.getLog(KernelClock.class);
 
@@ -77,7 +80,7 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 
 	/**
 	 * The kernel's clock from its tick counter as {@code times(2)} tells it, caught as it moves: the calling thread
-	 * spins for up to three clock ticks (30 ms).
+	 * spins for up to ten clock ticks (100 ms), on a busy machine until it catches one change without being descheduled.
 	 * @param clockTicks reads the clock ticks since boot ({@code times(2)})
 	 * @param clockTicksPerSecond the clock ticks a second, {@code USER_HZ}
 	 * @param tickNanos the length of one kernel tick, {@code TICK_NSEC}
@@ -87,7 +90,7 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 			long tickNanos) {
 		long clockTickNanos = 1_000_000_000L / clockTicksPerSecond;
 		int hz = (int) Math.round(1e9 / tickNanos);
-		long deadline = System.nanoTime() + 3 * clockTickNanos;
+		long deadline = System.nanoTime() + CATCH_TICKS * clockTickNanos;
 		long first = clockTicks.getAsLong();
 		long before = System.nanoTime();
 		while (true) {

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The processes that hold sockets, found as {@code ss -p} finds them: a descriptor of {@code /proc/PID/fd} that links
  * to {@code socket:[INODE]}. Only the processes whose descriptors this process may read are seen (its own user's, or
@@ -48,18 +50,29 @@ final class SocketOwners {
 	private static void scan(Path process, Set<Long> inodes, Map<Long, Owner> owners) {
 		try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(process.resolve("fd"))) {
 			for (Path descriptor : descriptors) {
-				String target = Files.readSymbolicLink(descriptor).toString();
-				if (target.startsWith("socket:[")) {
-					long inode = Long.parseLong(target, 8, target.length() - 1, 10);
-					if (inodes.contains(inode)) {
-						owners.put(inode, new Owner(Long.parseLong(process.getFileName().toString()),
-								Files.readString(process.resolve("comm")).strip()));
-					}
+				Long inode = socketInode(descriptor);
+				if (inode != null && inodes.contains(inode)) {
+					owners.put(inode, new Owner(Long.parseLong(process.getFileName().toString()),
+							Files.readString(process.resolve("comm")).strip()));
 				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			// A process that ended, or whose descriptors this process may not read.
+		}
+	}
+
+	/**
+	 * The inode of the socket a descriptor links to. A descriptor closed while the directory is read is skipped, not
+	 * the rest of its process: a busy process, this one among them, opens and closes sockets all the time.
+	 */
+	private static @Nullable Long socketInode(Path descriptor) {
+		try {
+			String target = Files.readSymbolicLink(descriptor).toString();
+			return target.startsWith("socket:[") ? Long.parseLong(target, 8, target.length() - 1, 10) : null;
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
 		}
 	}
 
