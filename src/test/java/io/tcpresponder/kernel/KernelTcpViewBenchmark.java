@@ -164,8 +164,8 @@ public final class KernelTcpViewBenchmark {
 				Timer.spawn("cat /proc/net/tcp /proc/net/tcp6", "cat", "/proc/net/tcp", "/proc/net/tcp6"),
 				Timer.here("KernelTcpView.read, sock_diag", () -> view.read(port).count(TcpState.TIME_WAIT)),
 				Timer.here("KernelTcpView.read, /proc", () -> procView.read(port).count(TcpState.TIME_WAIT)),
-				Timer.here("BindBlockers.read, sock_diag", () -> blockers.read(refused, List.of()).timeWait()),
-				Timer.here("BindBlockers.read, /proc", () -> procBlockers.read(refused, List.of()).timeWait()),
+				Timer.here("BindBlockers.read, sock_diag", () -> blockers.read(refused, List.of(), false).timeWait()),
+				Timer.here("BindBlockers.read, /proc", () -> procBlockers.read(refused, List.of(), false).timeWait()),
 				Timer.here("OSHI getConnections()", () -> oshiTimeWait(oshi, port)));
 		for (Timer timer : timers) {
 			timer.warmUp(3);

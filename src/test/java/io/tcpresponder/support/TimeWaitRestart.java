@@ -27,12 +27,21 @@ public final class TimeWaitRestart {
 	 * @return the restart's answer
 	 */
 	public static HttpResponse<String> refused(Actuator operator, InetAddress address) {
+		leaveTimeWait(operator, address);
+		return operator.post("/actuator/responder/restart", "{\"reuseAddress\": false}");
+	}
+
+	/**
+	 * Serves three clients on the given address and waits for their TIME_WAIT (beside any earlier).
+	 * @param operator the service's actuator
+	 * @param address the address the responder listens on
+	 */
+	public static void leaveTimeWait(Actuator operator, InetAddress address) {
 		int port = operator.responder().get("port").asInt();
 		for (int i = 0; i < 3; i++) {
 			assertThat(Clients.fetch(address, port)).isEqualTo(Clients.LINE);
 		}
 		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", port) >= 3);
-		return operator.post("/actuator/responder/restart", "{\"reuseAddress\": false}");
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.tcpresponder.kernel.Sysctl;
 import io.tcpresponder.transport.SocketTable;
@@ -58,11 +59,13 @@ public final class BindBlockers {
 
 	/**
 	 * Reads the sockets that block the given bind.
-	 * @param probe the bind the kernel refused
+	 * @param probe the bind the kernel refused, or that is to be tried
 	 * @param own the listeners this process ran on the port
+	 * @param withoutOwnListeners whether the listening sockets of this process are left out, as a restart that closes
+	 * them first would find the port
 	 * @return the blockers, {@link BindVerdict#none()} where the tables cannot be read
 	 */
-	public synchronized BindVerdict read(RefusedBind probe, List<PastListener> own) {
+	public synchronized BindVerdict read(RefusedBind probe, List<PastListener> own, boolean withoutOwnListeners) {
 		SocketTable table = this.table;
 		if (table == null) {
 			return BindVerdict.none();
@@ -80,6 +83,14 @@ public final class BindBlockers {
 		}
 		long read = System.nanoTime();
 		Map<Long, SocketOwners.Owner> found = this.owners.find(tally.listenerInodes());
+		if (withoutOwnListeners) {
+			long pid = ProcessHandle.current().pid();
+			tally.leaveOut(found.entrySet()
+				.stream()
+				.filter((owner) -> owner.getValue().pid() == pid)
+				.map(Map.Entry::getKey)
+				.collect(Collectors.toSet()));
+		}
 		List<BindVerdict.Holder> holders = tally.holders().stream().map((holder) -> {
 			SocketOwners.Owner owner = found.get(holder.inode());
 			return (owner != null)

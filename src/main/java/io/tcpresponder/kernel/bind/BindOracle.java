@@ -52,6 +52,21 @@ public final class BindOracle {
 		}
 		RefusedBind probe = new RefusedBind(address, port, options.reuseAddress(), options.reusePort(),
 				options.ipv6Only());
-		return this.blockers.read(probe, this.history.pastListeners());
+		return this.blockers.read(probe, this.history.pastListeners(), false);
+	}
+
+	/**
+	 * What a bind would meet now, asked before it is tried: the sockets that would block it, with this process's own
+	 * listeners on the port left out, as a restart closes them first (or, in a handover, binds beside them with
+	 * SO_REUSEPORT, as the kernel lets it).
+	 * @param address the listener's address, or {@code null} for every local address
+	 * @param port the port it would bind
+	 * @param options the options it would bind with
+	 * @return the verdict, whose {@link BindVerdict#blocks()} says whether the bind would be refused
+	 */
+	public BindVerdict predict(@Nullable InetAddress address, int port, SocketOptions options) {
+		RefusedBind probe = new RefusedBind(address, port, options.reuseAddress(), options.reusePort(),
+				options.ipv6Only());
+		return this.blockers.read(probe, this.history.pastListeners(), true);
 	}
 }

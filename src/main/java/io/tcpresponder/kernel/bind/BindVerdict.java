@@ -42,6 +42,14 @@ public record BindVerdict(long timeWait, long listeners, long others, @Nullable 
 	}
 
 	/**
+	 * Whether any socket blocks the bind.
+	 * @return whether one does
+	 */
+	public boolean blocks() {
+		return this.timeWait + this.listeners + this.others > 0;
+	}
+
+	/**
 	 * A listening socket that holds the address.
 	 *
 	 * @param address its local address
@@ -51,6 +59,16 @@ public record BindVerdict(long timeWait, long listeners, long others, @Nullable 
 	 * @param command that process's command name, or {@code null}
 	 */
 	public record Holder(InetAddress address, long inode, long uid, @Nullable Long pid, @Nullable String command) {
+
+		/**
+		 * Whether this process holds the socket: one of its own listeners, on another address that covers this one,
+		 * or one not yet gone from the kernel's table.
+		 * @return whether it does
+		 */
+		public boolean ownProcess() {
+			return this.pid != null && this.pid == ProcessHandle.current().pid();
+		}
+
 	}
 
 	/**
@@ -71,7 +89,8 @@ public record BindVerdict(long timeWait, long listeners, long others, @Nullable 
 			text.append(this.holders
 				.stream()
 				.map((holder) -> "inode " + holder.inode() + " of uid " + holder.uid()
-						+ ((holder.pid() != null) ? ", process " + holder.pid() + " (" + holder.command() + ")" : ""))
+						+ ((holder.pid() != null) ? ", process " + holder.pid() + " (" + holder.command() + ")" : "")
+						+ (holder.ownProcess() ? ", a listener of this very process" : ""))
 				.collect(Collectors.joining("; ", " (", ")")));
 		}
 		Instant freeAt = this.freeAt;

@@ -216,6 +216,16 @@ final class VerdictTally {
 	}
 
 	/**
+	 * Leaves the given listening sockets out, as if they were gone: the listeners a restart would close first.
+	 * @param inodes the listening sockets' inodes
+	 */
+	void leaveOut(Set<Long> inodes) {
+		int before = this.holders.size();
+		this.holders.removeIf((holder) -> inodes.contains(holder.inode()));
+		this.listeners -= before - this.holders.size();
+	}
+
+	/**
 	 * The listening sockets among the blockers, their owners not looked up yet.
 	 * @return the holders
 	 */

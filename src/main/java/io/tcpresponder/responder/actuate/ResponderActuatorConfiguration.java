@@ -26,7 +26,7 @@ public class ResponderActuatorConfiguration {
 
 	@Bean
 	LessonPage lessonPage(KernelTcpView kernelTcpView) {
-		return new LessonPage(ResponderEndpoint.ID, kernelTcpView.refreshInterval(), RestartRequest.jsonTypes(),
+		return new LessonPage(ResponderEndpoint.ID, kernelTcpView.refreshInterval(), RestartRequest.formTypes(),
 				Arrays.stream(RestartMode.values()).map(RestartMode::value).toList());
 	}
 

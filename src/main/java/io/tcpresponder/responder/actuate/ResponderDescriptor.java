@@ -66,7 +66,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 				responder.connections().closeMode().value(), responder.transport().name(),
 				status.since(), status.lastError(), listeners, counts.snapshot(),
 				Limits.of(settings.limits(), responder.connections().admission().held(Limits.TOP_CLIENTS)),
-				new Restarts(counts.restarts(true), counts.restarts(false)), KernelView.of(port));
+				new Restarts(counts.restarts(true), counts.restarts(false), counts.restartChecks()), KernelView.of(port));
 	}
 
 	/**
@@ -104,8 +104,11 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String clock) {
 
 		static @Nullable Verdict of(ListenerStatus listener, Instant now) {
-			BindVerdict blockers = listener.verdict();
-			if (!listener.failed() || blockers == null) {
+			return listener.failed() ? of(listener.verdict(), now) : null;
+		}
+
+		static @Nullable Verdict of(@Nullable BindVerdict blockers, Instant now) {
+			if (blockers == null) {
 				return null;
 			}
 			Instant freeAt = blockers.freeAt();
@@ -177,8 +180,9 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 	 *
 	 * @param succeeded restarts that bound a new listener
 	 * @param failed restarts whose bind failed
+	 * @param checked restarts asked for with {@code dryRun}, which closed nothing
 	 */
-	record Restarts(long succeeded, long failed) {
+	record Restarts(long succeeded, long failed, long checked) {
 	}
 
 	/**

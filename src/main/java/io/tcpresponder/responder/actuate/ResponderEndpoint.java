@@ -1,5 +1,7 @@
 package io.tcpresponder.responder.actuate;
 
+import java.time.Instant;
+
 import java.util.Objects;
 
 import io.tcpresponder.kernel.KernelTcpView;
@@ -70,6 +72,11 @@ class ResponderEndpoint {
 		}
 		catch (RestartRefusedException ex) {
 			return RestartProblem.response(ex.getBody());
+		}
+		if (request.dryRun()) {
+			return new WebEndpointResponse<>(
+					RestartCheckDescriptor.of(this.responder.check(request.mode(), request::applyTo), Instant.now()),
+					WebEndpointResponse.STATUS_OK);
 		}
 		RestartResult result = this.responder.restart(request.mode(), request::applyTo);
 		return switch (result) {

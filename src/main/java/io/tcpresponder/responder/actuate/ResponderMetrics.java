@@ -96,6 +96,9 @@ class ResponderMetrics implements MeterBinder {
 				.tag("outcome", succeeded ? "succeeded" : "failed")
 				.register(registry);
 		}
+		FunctionCounter.builder("responder.restart.checks", counts, ConnectionCounts::restartChecks)
+			.description("Restarts asked for with dryRun: what they would meet, told, and nothing closed")
+			.register(registry);
 		MultiGauge listening = MultiGauge.builder("responder.listening")
 			.description("Whether the TCP listener of each configured address is bound and accepting (1) or not (0)")
 			.register(registry);

@@ -26,26 +26,42 @@ import tools.jackson.databind.JsonNode;
  * bound.
  *
  * @param mode how the listeners are replaced
+ * @param dryRun whether to tell what the restart would meet rather than restart: nothing is closed
  * @param changes the fields the body changes, in its order; the settings it leaves out are kept
  */
-record RestartRequest(RestartMode mode, List<Change> changes) {
+record RestartRequest(RestartMode mode, boolean dryRun, List<Change> changes) {
 
 	static final String MODE = "mode";
+
+	static final String DRY_RUN = "dryRun";
 
 	RestartRequest {
 		changes = List.copyOf(changes);
 	}
 
 	/**
-	 * The fields a restart body may have, in order, with their JSON types: the mode, then each change.
+	 * The fields a restart body may have, in order, with their JSON types: the mode, whether it is a dry run, then each
+	 * change.
 	 * @return the JSON type of each field, by name
 	 */
 	static Map<String, String> jsonTypes() {
 		Map<String, String> types = new LinkedHashMap<>();
 		types.put(MODE, RestartField.JsonType.STRING.value());
+		types.put(DRY_RUN, RestartField.JsonType.BOOLEAN.value());
 		for (RestartField field : RestartField.values()) {
 			types.put(field.value(), field.type().value());
 		}
+		return Collections.unmodifiableMap(types);
+	}
+
+	/**
+	 * The fields the lesson page's restart form offers: those of {@link #jsonTypes()} but {@code dryRun}, which the
+	 * form does not send.
+	 * @return the JSON type of each field, by name
+	 */
+	static Map<String, String> formTypes() {
+		Map<String, String> types = new LinkedHashMap<>(jsonTypes());
+		types.remove(DRY_RUN);
 		return Collections.unmodifiableMap(types);
 	}
 
@@ -59,6 +75,7 @@ record RestartRequest(RestartMode mode, List<Change> changes) {
 	 */
 	static RestartRequest of(Map<String, JsonNode> fields, Validator validator, ListenerSettings current) {
 		RestartMode mode = mode(fields.get(MODE));
+		JsonNode dryRun = fields.get(DRY_RUN);
 		List<Change> changes = new ArrayList<>();
 		fields.forEach((name, value) -> {
 			RestartField field = RestartField.of(name);
@@ -66,7 +83,7 @@ record RestartRequest(RestartMode mode, List<Change> changes) {
 				changes.add(new Change(field, value));
 			}
 		});
-		RestartRequest request = new RestartRequest(mode, changes);
+		RestartRequest request = new RestartRequest(mode, dryRun != null && dryRun.booleanValue(), changes);
 		request.check(validator, current);
 		return request;
 	}

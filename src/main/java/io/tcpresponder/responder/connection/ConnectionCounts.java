@@ -31,6 +31,8 @@ public final class ConnectionCounts {
 
 	private final AtomicLong restartsFailed = new AtomicLong();
 
+	private final AtomicLong restartChecks = new AtomicLong();
+
 	void onRefused(Refusal reason) {
 		this.refused.add(reason);
 	}
@@ -63,6 +65,17 @@ public final class ConnectionCounts {
 
 	public void onRestart(boolean succeeded) {
 		(succeeded ? this.restartsSucceeded : this.restartsFailed).incrementAndGet();
+	}
+
+	/**
+	 * A restart was asked for with {@code dryRun}: checked, and nothing closed.
+	 */
+	public void onRestartCheck() {
+		this.restartChecks.incrementAndGet();
+	}
+
+	public long restartChecks() {
+		return this.restartChecks.get();
 	}
 
 	public long accepted() {

@@ -1,5 +1,7 @@
 package io.tcpresponder.responder.server;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Bind the new listeners beside the old ones with SO_REUSEPORT, then hand each address over to its new listener and
  * close the old one, so that no address that stays ever stops accepting. Where the transport directs new connections
@@ -10,12 +12,21 @@ package io.tcpresponder.responder.server;
 final class HandoverRestart implements Restart {
 
 	@Override
-	public RestartResult replace(ListenerGroup listeners, ListenerSettings next) {
+	public @Nullable String refusal(ListenerGroup listeners, ListenerSettings next) {
 		boolean reusePort = listeners.settings().options().reusePort();
 		if (!listeners.anyBound() || !reusePort || !next.options().reusePort()) {
-			return new RestartResult.Refused("A handover needs a listening responder with reusePort on, before and "
-					+ "after (responder.reuse-port: true); it is " + listeners.status().state() + " with reusePort "
-					+ (reusePort ? "on" : "off"));
+			return "A handover needs a listening responder with reusePort on, before and after "
+					+ "(responder.reuse-port: true); it is " + listeners.status().state() + " with reusePort "
+					+ (reusePort ? "on" : "off");
+		}
+		return null;
+	}
+
+	@Override
+	public RestartResult replace(ListenerGroup listeners, ListenerSettings next) {
+		String refusal = refusal(listeners, next);
+		if (refusal != null) {
+			return new RestartResult.Refused(refusal);
 		}
 		ListenerGroup.Successors successors;
 		try {

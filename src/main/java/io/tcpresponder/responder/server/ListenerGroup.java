@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import io.tcpresponder.kernel.bind.BindOracle;
 import io.tcpresponder.kernel.bind.ListenerHistory;
+import io.tcpresponder.transport.Addresses;
 import io.tcpresponder.transport.Connection;
 import io.tcpresponder.transport.Transport;
 import org.apache.commons.logging.Log;
@@ -182,6 +183,20 @@ final class ListenerGroup {
 				.ifPresentOrElse(listener::handOverTo, listener::close);
 		}
 		logListening();
+	}
+
+	/**
+	 * The bind of every address of the given settings as it would go now, each told by the oracle with this process's
+	 * listeners left out; a port of 0, which the kernel picks free, always binds.
+	 * @param next the settings
+	 * @return one per address, in the settings' order
+	 */
+	List<RestartCheck.Listener> predict(ListenerSettings next) {
+		return next.bindAddresses()
+			.stream()
+			.map((address) -> new RestartCheck.Listener(Addresses.text(address), next.port(),
+					(next.port() != 0) ? this.verdicts.predict(address, next.port(), next.options()) : null))
+			.toList();
 	}
 
 	private List<Listener> listenersFor(ListenerSettings settings) {

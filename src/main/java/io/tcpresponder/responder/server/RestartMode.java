@@ -35,6 +35,10 @@ public enum RestartMode {
 		return this.restart.replace(listeners, next);
 	}
 
+	@Nullable String refusal(ListenerGroup listeners, ListenerSettings next) {
+		return this.restart.refusal(listeners, next);
+	}
+
 	/**
 	 * The mode of a name.
 	 * @param value the name, or {@code null} for {@link #CLOSE_THEN_BIND}

@@ -38,7 +38,7 @@ public sealed interface RestartResult {
 	 *
 	 * @param address the address of the first listener that did not bind, as users write it
 	 * @param error why its bind failed
-	 * @param blockers for EADDRINUSE, what held the address; else {@code null}
+	 * @param verdict for EADDRINUSE, what held the address; else {@code null}
 	 */
 	record BindFailed(String address, KernelError error, @Nullable BindVerdict verdict) implements RestartResult {
 	}

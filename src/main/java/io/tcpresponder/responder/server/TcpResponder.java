@@ -90,6 +90,21 @@ public final class TcpResponder {
 	}
 
 	/**
+	 * What a restart would meet, closing nothing: whether the mode would refuse it, and the verdict each address's bind
+	 * would get as the port is now. Counted apart from restarts.
+	 * @param mode how the listeners would be replaced
+	 * @param change makes the new settings from the current ones
+	 * @return the check
+	 */
+	public RestartCheck check(RestartMode mode, UnaryOperator<ListenerSettings> change) {
+		synchronized (this.lifecycleLock) {
+			ListenerSettings next = change.apply(this.listeners.settings());
+			this.connections.counts().onRestartCheck();
+			return new RestartCheck(mode.refusal(this.listeners, next), this.listeners.predict(next));
+		}
+	}
+
+	/**
 	 * The retry that {@code retry-bind} scheduled: binds the FAILED listeners again, unless a restart, a stop or
 	 * another retry came first. Not a restart: the restart counts stay as they are.
 	 */

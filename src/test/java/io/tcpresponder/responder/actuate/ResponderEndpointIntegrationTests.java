@@ -130,7 +130,7 @@ class ResponderEndpointIntegrationTests {
 				"failed", "refused");
 		assertThat(names(responder.get("limits"))).containsExactlyInAnyOrder("maxConnections",
 				"maxConnectionsPerClient", "ipv4Prefix", "ipv6Prefix", "held", "clients", "topClients");
-		assertThat(names(responder.get("restarts"))).containsExactlyInAnyOrder("succeeded", "failed");
+		assertThat(names(responder.get("restarts"))).containsExactlyInAnyOrder("succeeded", "failed", "checked");
 		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
 	}
 

@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A restart refused by the responder's own TIME_WAIT, as an operator meets it over HTTP: the 409's {@code Retry-After}
  * and {@code freeAt}, health's {@code freeAt}, and the countdown that Prometheus scrapes, which the alert
- * {@code TcpResponderPortFreeNotBound} reads; then a restart with SO_REUSEADDR on binds, and the countdown goes.
+ * {@code TcpResponderPortFreeNotBound} reads; then a restart with SO_REUSEADDR on binds, and the countdown goes. A dry
+ * run before each restart says what it then meets, closing nothing.
  */
 @DirtiesContext(classMode = ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -52,7 +53,17 @@ class ResponderTimeWaitIntegrationTests {
 	void aRestartRefusedByTimeWaitSaysWhenThePortFreesWhereverAnOperatorLooks() {
 		Actuator actuator = new Actuator(this.httpPort).asOperator(this.security);
 		int port = actuator.responder().get("port").asInt();
-		HttpResponse<String> refused = TimeWaitRestart.refused(actuator, LOOPBACK);
+		TimeWaitRestart.leaveTimeWait(actuator, LOOPBACK);
+		HttpResponse<String> asked = actuator.post("/actuator/responder/restart",
+				"{\"reuseAddress\": false, \"dryRun\": true}");
+		assertThat(asked.statusCode()).as("a dry run answers what the restart would meet").isEqualTo(200);
+		JsonNode check = Actuator.json(asked);
+		assertThat(check.get("wouldBind").asBoolean()).isFalse();
+		assertThat(check.at("/listeners/0/wouldBind").asBoolean()).isFalse();
+		assertThat(actuator.responder().get("state").asString()).as("nothing closed").isEqualTo("LISTENING");
+		assertThat(actuator.responder().at("/restarts/checked").asLong()).isEqualTo(1);
+
+		HttpResponse<String> refused = actuator.post("/actuator/responder/restart", "{\"reuseAddress\": false}");
 		Instant answeredAt = Instant.now();
 		assertThat(refused.statusCode()).isEqualTo(409);
 		JsonNode problem = Actuator.json(refused);
@@ -60,6 +71,12 @@ class ResponderTimeWaitIntegrationTests {
 		assertThat(problem.get("reuseAddressWouldHelp").asBoolean()).as("the TIME_WAIT came from a listener with it")
 			.isTrue();
 		Instant freeAt = Instant.parse(problem.get("freeAt").asString());
+		JsonNode predicted = check.at("/listeners/0");
+		assertThat(predicted.get("blockers")).as("the dry run's blockers against the restart's")
+			.isEqualTo(problem.get("blockers"));
+		assertThat(predicted.get("reuseAddressWouldHelp")).isEqualTo(problem.get("reuseAddressWouldHelp"));
+		assertThat(Duration.between(Instant.parse(predicted.get("freeAt").asString()), freeAt).abs())
+			.isLessThan(Duration.ofMillis(50));
 		long untilFree = Duration.between(answeredAt, freeAt).toMillis();
 		assertThat(untilFree).as("TIME_WAIT lasts 60 s, and the timer wheel's bucket at most 5.12 s more")
 			.isPositive()
@@ -81,8 +98,11 @@ class ResponderTimeWaitIntegrationTests {
 		assertThat(first).isPositive().isLessThanOrEqualTo(untilFree / 1000.0);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(untilFreeScraped(actuator)).isLessThan(first));
 
+		JsonNode wouldBind = Actuator.json(
+				actuator.post("/actuator/responder/restart", "{\"reuseAddress\": true, \"dryRun\": true}"));
+		assertThat(wouldBind.get("wouldBind").asBoolean()).isTrue();
 		assertThat(actuator.post("/actuator/responder/restart", "{\"reuseAddress\": true}").statusCode())
-			.as("SO_REUSEADDR on both sides binds over TIME_WAIT")
+			.as("SO_REUSEADDR on both sides binds over TIME_WAIT, as the dry run said")
 			.isEqualTo(200);
 		assertThat(Clients.fetch(LOOPBACK, port)).isEqualTo(Clients.LINE);
 		assertThat(UNTIL_FREE.matcher(actuator.get("/actuator/prometheus").body()).find())

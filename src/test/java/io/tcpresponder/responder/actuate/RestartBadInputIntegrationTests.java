@@ -267,8 +267,8 @@ class RestartBadInputIntegrationTests {
 		String anObject = "The body must be a JSON object such as {\"reuseAddress\": false}, or no body at all";
 		return Stream.of(
 				Arguments.of("{\"bogus\": 1}", "bogus",
-						"unknown field \"bogus\"; a restart takes mode, reuseAddress, reusePort, ipv6Only, backlog, acceptors, port, "
-								+ "bindAddresses"),
+						"unknown field \"bogus\"; a restart takes mode, dryRun, reuseAddress, reusePort, ipv6Only, backlog, "
+								+ "acceptors, port, bindAddresses"),
 				Arguments.of("{\"port\": 9000, \"reuse\": false}", "reuse", "unknown field \"reuse\""),
 				Arguments.of("{\"backlog\": 32, \"backlog\": 64}", "backlog",
 						"field \"backlog\" is given more than once"),

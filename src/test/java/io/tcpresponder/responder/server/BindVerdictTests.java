@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 import io.tcpresponder.kernel.bind.BindVerdict;
 import io.tcpresponder.responder.ResponderProcess;
@@ -201,7 +202,10 @@ class BindVerdictTests {
 			assertThat(blockers.holders()).singleElement().satisfies((owner) -> {
 				assertThat(owner.pid()).isEqualTo(ProcessHandle.current().pid());
 				assertThat(owner.inode()).isPositive();
+				assertThat(owner.ownProcess()).isTrue();
 			});
+			assertThat(blockers.describe()).as("the verdict says the listener is this process's own")
+				.contains("a listener of this very process");
 			Instant retryAt = responder.retryAt();
 			Instant failedAt = responder.listenerStatuses().getFirst().since();
 			assertThat(retryAt).as("a backoff retry, with no time known").isNotNull();
@@ -240,25 +244,25 @@ class BindVerdictTests {
 	private Outcome ownListenerWithoutReuseAddress(Transport transport) throws Exception {
 		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK), 0, OFF), false);
 		int port = serveThree(responder, LOOPBACK);
-		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
-		BindVerdict on = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> ON)));
+		BindVerdict off = refused(checkedRestart(responder, RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
+		BindVerdict on = refused(checkedRestart(responder, RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> ON)));
 		return Outcome.probed(transport, LOOPBACK, port, off, on, this.trials);
 	}
 
 	private Outcome onBeforeOffAfter(Transport transport) throws Exception {
 		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK), 0, ON), false);
 		serveThree(responder, LOOPBACK);
-		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
-		RestartResult on = responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> ON));
+		BindVerdict off = refused(checkedRestart(responder, RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
+		RestartResult on = checkedRestart(responder, RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> ON));
 		return new Outcome(off, null, on.bound(), null, null, List.of());
 	}
 
 	private Outcome specificAddressUnderAWildcardListener(Transport transport) throws Exception {
 		TcpResponder responder = responder(transport, Responders.settings(List.of(), 0, OFF), false);
 		int port = serveThree(responder, LOOPBACK);
-		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND,
+		BindVerdict off = refused(checkedRestart(responder, RestartMode.CLOSE_THEN_BIND,
 				(settings) -> Responders.settings(List.of(LOOPBACK), settings.port(), OFF)));
-		RestartResult other = responder.restart(RestartMode.CLOSE_THEN_BIND,
+		RestartResult other = checkedRestart(responder, RestartMode.CLOSE_THEN_BIND,
 				(settings) -> Responders.settings(List.of(InetAddress.ofLiteral("127.0.0.2")), settings.port(), OFF));
 		responder.stop(Duration.ofSeconds(1));
 		Outcome probed = Outcome.probed(transport, LOOPBACK, port, off, off, this.trials);
@@ -292,10 +296,13 @@ class BindVerdictTests {
 		synchronized (this.responders) {
 			this.responders.add(responder);
 		}
+		RestartCheck check = responder.check(RestartMode.CLOSE_THEN_BIND, UnaryOperator.identity());
 		ResponderBindException refused = org.junit.jupiter.api.Assertions.assertThrows(ResponderBindException.class,
 				responder::start);
 		BindVerdict blockers = refused.getFailures().getFirst().verdict();
 		assertThat(blockers).isNotNull();
+		assertThat(check.wouldBind()).as("the dry run before the start").isFalse();
+		assertSameVerdict(check.listeners().getFirst().verdict(), blockers);
 		return Outcome.probed(transport, LOOPBACK, port, blockers, blockers, this.trials);
 	}
 
@@ -303,7 +310,7 @@ class BindVerdictTests {
 		InetAddress second = InetAddress.ofLiteral("127.0.0.2");
 		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK, second), 0, OFF), false);
 		int port = serveThree(responder, second);
-		RestartResult result = responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF));
+		RestartResult result = checkedRestart(responder, RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF));
 		assertThat(((RestartResult.BindFailed) result).address()).isEqualTo("127.0.0.2");
 		BindVerdict off = refused(result);
 		List<ListenerStatus> listeners = responder.listenerStatuses();
@@ -316,7 +323,7 @@ class BindVerdictTests {
 	private Outcome retryBindsByItself(Transport transport) throws Exception {
 		TcpResponder responder = responder(transport, Responders.settings(List.of(LOOPBACK), 0, OFF), true);
 		serveThree(responder, LOOPBACK);
-		BindVerdict off = refused(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
+		BindVerdict off = refused(checkedRestart(responder, RestartMode.CLOSE_THEN_BIND, Responders.options((o) -> OFF)));
 		Instant retryAt = responder.retryAt();
 		await().atMost(WAIT).until(() -> responder.status().state() == ResponderState.LISTENING);
 		Instant boundAt = responder.listenerStatuses().getFirst().since();
@@ -324,6 +331,43 @@ class BindVerdictTests {
 		ConnectionCounts counts = responder.connections().counts();
 		return new Outcome(off, null, true, retryAt, boundAt,
 				List.of(new Probe(Instant.EPOCH, true)), List.of(counts.restarts(true), counts.restarts(false)));
+	}
+
+	/**
+	 * Asks first what the restart would meet, then restarts: the prediction and the restart agree, whether it binds,
+	 * and for a refused bind on what blocks it, whether SO_REUSEADDR would help and when the port frees.
+	 */
+	private static RestartResult checkedRestart(TcpResponder responder, RestartMode mode,
+			UnaryOperator<ListenerSettings> change) {
+		RestartCheck check = responder.check(mode, change);
+		RestartResult result = responder.restart(mode, change);
+		assertThat(check.wouldBind()).as("the dry run's wouldBind against the restart's %s", result)
+			.isEqualTo(result.bound());
+		if (result instanceof RestartResult.BindFailed failed) {
+			RestartCheck.Listener predicted = check.listeners()
+				.stream()
+				.filter((listener) -> listener.address().equals(failed.address()))
+				.findFirst()
+				.orElseThrow();
+			assertThat(predicted.wouldBind()).isFalse();
+			assertSameVerdict(predicted.verdict(), failed.verdict());
+		}
+		return result;
+	}
+
+	static void assertSameVerdict(BindVerdict predicted, BindVerdict met) {
+		assertThat(predicted.timeWait()).as("TIME_WAIT blockers").isEqualTo(met.timeWait());
+		assertThat(predicted.listeners()).as("listening blockers").isEqualTo(met.listeners());
+		assertThat(predicted.others()).as("other blockers").isEqualTo(met.others());
+		assertThat(predicted.reuseAddressWouldHelp()).as("reuseAddressWouldHelp").isEqualTo(met.reuseAddressWouldHelp());
+		if (met.freeAt() == null) {
+			assertThat(predicted.freeAt()).isNull();
+		}
+		else {
+			// Each is told from a reading of the kernel's tables and clock of its own, a few milliseconds apart.
+			assertThat(Duration.between(predicted.freeAt(), met.freeAt()).abs()).as("freeAt")
+				.isLessThan(Duration.ofMillis(50));
+		}
 	}
 
 	private TcpResponder responder(Transport transport, ListenerSettings settings, boolean retryBind) {
