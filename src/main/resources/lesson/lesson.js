@@ -300,6 +300,8 @@
 	async function restart(event) {
 		event.preventDefault();
 		const form = event.target;
+		// "Check first" asks what the restart would meet: the same body with dryRun, and nothing is closed.
+		const dryRun = Boolean(event.submitter && event.submitter.name === 'dryRun');
 		takeCredentials(form);
 		const answer = document.getElementById('answer');
 		answer.className = '';
@@ -308,12 +310,16 @@
 		if (credentials.username) {
 			headers.Authorization = basic();
 		}
+		const body = restartBody(form);
+		if (dryRun) {
+			body.dryRun = true;
+		}
 		try {
 			const response = await fetch(endpoint + '/restart', { method: 'POST', credentials: 'omit',
-				cache: 'no-store', headers, body: JSON.stringify(restartBody(form)) });
+				cache: 'no-store', headers, body: JSON.stringify(body) });
 			const json = await response.json().catch(() => ({}));
 			showAnswer(answer, response, json);
-			const state = response.ok ? json : json.responder;
+			const state = json.dryRun ? null : (response.ok ? json : json.responder);
 			if (state) {
 				show(state);
 			}
@@ -329,7 +335,21 @@
 		answer.dataset.status = String(response.status);
 		const lines = [element('p', { class: 'status' },
 			text('answer.status', { status: response.status }) + (json.title ? ' ' + json.title : ''))];
-		if (response.ok) {
+		delete answer.dataset.wouldBind;
+		if (response.ok && json.dryRun) {
+			answer.dataset.wouldBind = String(json.wouldBind);
+			lines.push(element('p', {}, text(json.wouldBind ? 'answer.wouldBind' : 'answer.wouldNotBind')));
+			if (json.refusal) {
+				lines.push(element('p', { class: 'detail' }, json.refusal));
+			}
+			for (const listener of json.listeners.filter((each) => !each.wouldBind && each.blockers)) {
+				lines.push(element('p', { 'data-blocked': listener.address }, text('answer.blocked', {
+					address: listener.address, timeWait: number(listener.blockers.timeWait),
+					listeners: number(listener.blockers.listeners),
+					seconds: (listener.freeInSeconds === null) ? '—' : number(listener.freeInSeconds) })));
+			}
+		}
+		else if (response.ok) {
 			lines.push(element('p', {}, text('answer.ok', { state: text('state.' + json.state), port: json.port })));
 		}
 		if (response.status === 401) {

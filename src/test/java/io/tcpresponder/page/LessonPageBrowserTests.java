@@ -161,6 +161,13 @@ class LessonPageBrowserTests {
 			fill("username", this.security.getUser().getName());
 			fill("password", this.security.getUser().getPassword());
 			new Select(browser.find("#field-reuseAddress")).selectByValue("false");
+			browser.find("#restart-check").click();
+			await().atMost(WAIT).until(() -> "false".equals(browser.attributeOf("#answer", "data-would-bind")));
+			assertThat(browser.attributeOf("#answer", "data-status")).isEqualTo("200");
+			assertThat(browser.textOf("#answer")).contains(ENGLISH.getString("script.answer.wouldNotBind"));
+			assertThat(browser.attributeOf("#answer [data-blocked]", "data-blocked")).isEqualTo("::");
+			assertThat(browser.textOf("#listeners tbody td[data-state-of]")).as("the check closed nothing")
+				.isEqualTo(ENGLISH.getString("script.state.LISTENING"));
 			browser.find("#restart button[type=submit]").click();
 			await().atMost(WAIT).until(() -> "409".equals(browser.attributeOf("#answer", "data-status")));
 			assertThat(browser.attributeOf("#answer [data-code]", "data-code")).isEqualTo("EADDRINUSE");
@@ -185,6 +192,9 @@ class LessonPageBrowserTests {
 
 			// SO_REUSEADDR binds over TIME_WAIT sockets that a listener with it on accepted.
 			new Select(browser.find("#field-reuseAddress")).selectByValue("true");
+			browser.find("#restart-check").click();
+			await().atMost(WAIT).until(() -> "true".equals(browser.attributeOf("#answer", "data-would-bind")));
+			assertThat(browser.textOf("#answer")).contains(ENGLISH.getString("script.answer.wouldBind"));
 			browser.find("#restart button[type=submit]").click();
 			await().atMost(WAIT).until(() -> "200".equals(browser.attributeOf("#answer", "data-status")));
 			assertThat(browser.textOf("#answer")).contains(ENGLISH.getString("script.answer.ok")
