@@ -103,13 +103,7 @@ public final class NativeTransport implements Transport {
 	 * @throws TransportUnavailableException if it cannot be read here, saying why
 	 */
 	public static LongSupplier clockTicks() {
-		checkPlatform();
-		try {
-			NativeClock.clockTicks();
-		}
-		catch (IOException | LinkageError | RuntimeException ex) {
-			throw new TransportUnavailableException("times(2) cannot be called: " + ex.getMessage(), ex);
-		}
+		callable("times(2)", NativeClock::clockTicks);
 		return () -> {
 			try {
 				return NativeClock.clockTicks();
@@ -126,13 +120,7 @@ public final class NativeTransport implements Transport {
 	 * @throws TransportUnavailableException if it cannot be read here
 	 */
 	public static long clockTicksPerSecond() {
-		checkPlatform();
-		try {
-			return NativeClock.clockTicksPerSecond();
-		}
-		catch (IOException | LinkageError | RuntimeException ex) {
-			throw new TransportUnavailableException("sysconf(_SC_CLK_TCK) cannot be called: " + ex.getMessage(), ex);
-		}
+		return callable("sysconf(_SC_CLK_TCK)", NativeClock::clockTicksPerSecond);
 	}
 
 	/**
@@ -141,13 +129,28 @@ public final class NativeTransport implements Transport {
 	 * @throws TransportUnavailableException if it cannot be read here
 	 */
 	public static long tickNanos() {
+		return callable("clock_getres(2)", NativeClock::tickNanos);
+	}
+
+	/**
+	 * Makes a call that any user may make, where this platform allows native calls at all.
+	 * @throws TransportUnavailableException if it cannot be made here, naming the call
+	 */
+	private static long callable(String name, ClockCall call) {
 		checkPlatform();
 		try {
-			return NativeClock.tickNanos();
+			return call.read();
 		}
 		catch (IOException | LinkageError | RuntimeException ex) {
-			throw new TransportUnavailableException("clock_getres(2) cannot be called: " + ex.getMessage(), ex);
+			throw new TransportUnavailableException(name + " cannot be called: " + ex.getMessage(), ex);
 		}
+	}
+
+	@FunctionalInterface
+	private interface ClockCall {
+
+		long read() throws IOException;
+
 	}
 
 	@Override
