@@ -105,7 +105,8 @@ record ResponderProperties(
 			ResponderProperties properties = binder.bindOrCreate(PREFIX, Bindable.of(ResponderProperties.class),
 					new ValidationBindHandler(validator));
 			SocketOptions options = binder
-				.bindOrCreate(PREFIX, Bindable.of(SocketOptionsProperties.class), new ValidationBindHandler(validator))
+				.bindOrCreate(SocketOptionsProperties.PREFIX, Bindable.of(SocketOptionsProperties.class),
+						new ValidationBindHandler(validator))
 				.options();
 			MutuallyExclusiveConfigurationPropertiesException.throwIfMultipleNonNullValuesIn((entries) -> {
 				entries.put(PREFIX + ".bind-address", properties.bindAddress);

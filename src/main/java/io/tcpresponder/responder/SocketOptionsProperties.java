@@ -27,7 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * follows the node: half the processors the JVM may use, at least one (the other half serve the kernel's network
  * work, which the clients' packets bring).
  */
-@ConfigurationProperties(ResponderProperties.PREFIX)
+@ConfigurationProperties(SocketOptionsProperties.PREFIX)
 public record SocketOptionsProperties(
 		@DefaultValue("true") boolean reuseAddress,
 		@DefaultValue("false") boolean reusePort,
@@ -35,12 +35,15 @@ public record SocketOptionsProperties(
 		@DefaultValue("511") @Min(1) @Max(SocketOptions.MAX_BACKLOG) int backlog,
 		@DefaultValue("0") @Min(0) @Max(SocketOptions.MAX_ACCEPTORS) int acceptors) {
 
+	/** The responder's own prefix, as the other responder properties have it: {@code responder.reuse-address}. */
+	static final String PREFIX = "responder";
+
 	/**
 	 * The options of a listener that the configuration leaves as they are.
 	 * @return the defaults
 	 */
 	public static SocketOptions defaults() {
-		return new Binder().bindOrCreate(ResponderProperties.PREFIX, Bindable.of(SocketOptionsProperties.class))
+		return new Binder().bindOrCreate(PREFIX, Bindable.of(SocketOptionsProperties.class))
 			.options();
 	}
 

@@ -184,8 +184,8 @@ class ResponderStartupTests {
 			assertThat(output).doesNotContain("Application run failed")
 				.contains("APPLICATION FAILED TO START", "The TCP responder could not listen on :: port " + port
 						+ ": EADDRINUSE (Address already in use). The kernel shows it held by 1 listening socket (inode ")
-				.contains("process " + ProcessHandle.current().pid() + " (java)); a listening socket stays until its "
-						+ "process closes it")
+				.contains("process " + ProcessHandle.current().pid()
+						+ " (java), a listener of this very process); a listening socket stays until its process closes it")
 				.contains("Stop the process that listens on port " + port + " (ss -ltnp 'sport = :" + port
 						+ "' names it), or choose another port with responder.port.")
 				.contains("Or set responder.fail-fast=false");
