@@ -47,6 +47,12 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
  * The API server's validation rules that a typed model does not carry: the syntax of names, labels, port names,
  * quantities and durations, and the references between objects (selectors that match the pods, ports that exist),
  * as Kubernetes' apimachinery and the Prometheus Operator's CRDs state them.
+ *
+ * <p>
+ * Written here because no library on Maven Central carries them: apimachinery's rules are Go code, not part of the
+ * API's OpenAPI schema, so a JSON Schema validator over that schema (networknt's, say) would pass a name such as
+ * {@code My_Service}; fabric8's model, which {@link KubernetesModel} reads the objects into, checks their structure and
+ * types only.
  */
 final class ApiServerRules {
 
