@@ -305,6 +305,9 @@
 		takeCredentials(form);
 		const answer = document.getElementById('answer');
 		answer.className = '';
+		// The last answer's status goes with it: what is on its way has none yet.
+		delete answer.dataset.status;
+		delete answer.dataset.wouldBind;
 		answer.replaceChildren(element('p', {}, text('answer.sending')));
 		const headers = { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' };
 		if (credentials.username) {
@@ -335,7 +338,6 @@
 		answer.dataset.status = String(response.status);
 		const lines = [element('p', { class: 'status' },
 			text('answer.status', { status: response.status }) + (json.title ? ' ' + json.title : ''))];
-		delete answer.dataset.wouldBind;
 		if (response.ok && json.dryRun) {
 			answer.dataset.wouldBind = String(json.wouldBind);
 			lines.push(element('p', {}, text(json.wouldBind ? 'answer.wouldBind' : 'answer.wouldNotBind')));
