@@ -66,9 +66,8 @@ class ResponderEndpoint {
 		}
 		RestartRequest request;
 		try {
-			ListenerSettings current = this.responder.settings();
-			request = RestartRequest.of(RestartBody.parse(body), this.validator, current);
-			unsupported(request.applyTo(current));
+			request = RestartRequest.of(RestartBody.parse(body));
+			unsupported(request.checked(this.validator, this.responder.settings()));
 		}
 		catch (RestartRefusedException ex) {
 			return RestartProblem.response(ex.getBody());

@@ -39,12 +39,19 @@ record RestartRequest(RestartMode mode, boolean dryRun, List<Change> changes) {
 		changes = List.copyOf(changes);
 	}
 
+	/** The fields a restart body may have, in order, with their JSON types. */
+	private static final Map<String, String> JSON_TYPES = types();
+
 	/**
 	 * The fields a restart body may have, in order, with their JSON types: the mode, whether it is a dry run, then each
 	 * change.
 	 * @return the JSON type of each field, by name
 	 */
 	static Map<String, String> jsonTypes() {
+		return JSON_TYPES;
+	}
+
+	private static Map<String, String> types() {
 		Map<String, String> types = new LinkedHashMap<>();
 		types.put(MODE, RestartField.JsonType.STRING.value());
 		types.put(DRY_RUN, RestartField.JsonType.BOOLEAN.value());
@@ -66,14 +73,12 @@ record RestartRequest(RestartMode mode, boolean dryRun, List<Change> changes) {
 	}
 
 	/**
-	 * Reads and checks the fields of a restart body.
+	 * Reads the fields of a restart body.
 	 * @param fields the body's fields, known and of their JSON types as {@link RestartBody#parse} checks them
-	 * @param validator checks the settings the changes make
-	 * @param current the settings the changes are checked on
 	 * @return the request
-	 * @throws RestartRefusedException if a value cannot be read or breaks a constraint, naming its field
+	 * @throws RestartRefusedException if the mode is not one there is
 	 */
-	static RestartRequest of(Map<String, JsonNode> fields, Validator validator, ListenerSettings current) {
+	static RestartRequest of(Map<String, JsonNode> fields) {
 		RestartMode mode = mode(fields.get(MODE));
 		JsonNode dryRun = fields.get(DRY_RUN);
 		List<Change> changes = new ArrayList<>();
@@ -83,9 +88,7 @@ record RestartRequest(RestartMode mode, boolean dryRun, List<Change> changes) {
 				changes.add(new Change(field, value));
 			}
 		});
-		RestartRequest request = new RestartRequest(mode, dryRun != null && dryRun.booleanValue(), changes);
-		request.check(validator, current);
-		return request;
+		return new RestartRequest(mode, dryRun != null && dryRun.booleanValue(), changes);
 	}
 
 	private static RestartMode mode(@Nullable JsonNode value) {
@@ -112,11 +115,16 @@ record RestartRequest(RestartMode mode, boolean dryRun, List<Change> changes) {
 	}
 
 	/**
-	 * Checks the settings the changes make of the current ones, and refuses the first change, in the body's order,
-	 * whose value breaks a constraint.
+	 * The settings the changes make of the current ones, checked once by their constraints: the first change, in the
+	 * body's order, whose value breaks one is refused.
+	 * @param validator checks the settings
+	 * @param current the current settings
+	 * @return the new settings
+	 * @throws RestartRefusedException if a value cannot be read or breaks a constraint, naming its field
 	 */
-	private void check(Validator validator, ListenerSettings current) {
-		Set<ConstraintViolation<ListenerSettings>> violations = validator.validate(applyTo(current));
+	ListenerSettings checked(Validator validator, ListenerSettings current) {
+		ListenerSettings next = applyTo(current);
+		Set<ConstraintViolation<ListenerSettings>> violations = validator.validate(next);
 		for (Change change : this.changes) {
 			String messages = violations.stream()
 				.filter((violation) -> change.field().checkedAt(violation.getPropertyPath().toString()))
@@ -129,6 +137,7 @@ record RestartRequest(RestartMode mode, boolean dryRun, List<Change> changes) {
 				throw new RestartRefusedException(name, name + " " + messages + ", got " + change.value());
 			}
 		}
+		return next;
 	}
 
 	/**
