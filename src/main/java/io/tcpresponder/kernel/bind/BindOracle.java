@@ -50,9 +50,7 @@ public final class BindOracle {
 		if (!error.is(Errno.EADDRINUSE)) {
 			return null;
 		}
-		RefusedBind probe = new RefusedBind(address, port, options.reuseAddress(), options.reusePort(),
-				options.ipv6Only());
-		return this.blockers.read(probe, this.history.pastListeners(), false);
+		return this.blockers.read(probe(address, port, options), this.history.pastListeners(), false);
 	}
 
 	/**
@@ -65,8 +63,10 @@ public final class BindOracle {
 	 * @return the verdict, whose {@link BindVerdict#blocks()} says whether the bind would be refused
 	 */
 	public BindVerdict predict(@Nullable InetAddress address, int port, SocketOptions options) {
-		RefusedBind probe = new RefusedBind(address, port, options.reuseAddress(), options.reusePort(),
-				options.ipv6Only());
-		return this.blockers.read(probe, this.history.pastListeners(), true);
+		return this.blockers.read(probe(address, port, options), this.history.pastListeners(), true);
+	}
+
+	private static RefusedBind probe(@Nullable InetAddress address, int port, SocketOptions options) {
+		return new RefusedBind(address, port, options.reuseAddress(), options.reusePort(), options.ipv6Only());
 	}
 }

@@ -18,8 +18,9 @@ import org.apache.commons.logging.LogFactory;
  * <p>
  * Any user may read it from {@code times(2)} ({@link #fromClockTicks}): the clock ticks it returns are the tick
  * counter scaled to {@code USER_HZ} and rounded down, and the resolution of {@code CLOCK_MONOTONIC_COARSE} is one tick.
- * Waiting for the clock ticks to move catches a tick as it begins, to the microsecond, and the counter it began is
- * the smallest whose clock ticks are the new value.
+ * Waiting for the clock ticks to move catches a tick as it begins, within a quarter of a millisecond, and the counter
+ * it began is the smallest whose clock ticks are the new value; where the kernel counts up several ticks at once (a
+ * core waking from idle), the counter is taken lower than it is, never higher.
  *
  * <p>
  * Root may also read {@code /proc/timer_list} ({@link #read()}): {@code now at N nsecs} is {@code CLOCK_MONOTONIC},

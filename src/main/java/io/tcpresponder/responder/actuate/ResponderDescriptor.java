@@ -107,16 +107,16 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 			return listener.failed() ? of(listener.verdict(), now) : null;
 		}
 
-		static @Nullable Verdict of(@Nullable BindVerdict blockers, Instant now) {
-			if (blockers == null) {
+		static @Nullable Verdict of(@Nullable BindVerdict verdict, Instant now) {
+			if (verdict == null) {
 				return null;
 			}
-			Instant freeAt = blockers.freeAt();
+			Instant freeAt = verdict.freeAt();
 			return new Verdict(
-					new BlockerCounts(blockers.timeWait(), blockers.listeners(), blockers.others(),
-							blockers.holders().stream().map(Holder::of).toList()),
+					new BlockerCounts(verdict.timeWait(), verdict.listeners(), verdict.others(),
+							verdict.holders().stream().map(Holder::of).toList()),
 					freeAt, (freeAt != null) ? BindVerdict.secondsUntil(freeAt, now) : null,
-					blockers.reuseAddressWouldHelp(), blockers.clock());
+					verdict.reuseAddressWouldHelp(), verdict.clock());
 		}
 
 	}

@@ -136,7 +136,7 @@ public final class TcpResponder {
 	 * When the pending {@code retry-bind} retry binds, if one is pending.
 	 * @return the moment, or {@code null}
 	 */
-	@Nullable public Instant retryAt() {
+	public @Nullable Instant retryAt() {
 		return this.retry.retryAt();
 	}
 
