@@ -1,6 +1,7 @@
 package io.tcpresponder.kernel.bind;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,16 +34,23 @@ final class SocketOwners {
 		if (inodes.isEmpty()) {
 			return owners;
 		}
+		// This process first, and once more at the end: its own listeners are the ones a restart or a dry run must
+		// tell apart, and its descriptors change the most while it is read.
+		Path self = this.proc.resolve(Long.toString(ProcessHandle.current().pid()));
+		scan(self, inodes, owners);
 		try (DirectoryStream<Path> processes = Files.newDirectoryStream(this.proc, "[0-9]*")) {
 			for (Path process : processes) {
-				scan(process, inodes, owners);
 				if (owners.size() == inodes.size()) {
-					break;
+					return owners;
 				}
+				scan(process, inodes, owners);
 			}
 		}
-		catch (IOException ex) {
-			// No /proc to search: the owners stay unknown.
+		catch (IOException | DirectoryIteratorException ex) {
+			// No /proc to search, or it changed under the reading: the owners not found stay unknown.
+		}
+		if (owners.size() < inodes.size()) {
+			scan(self, inodes, owners);
 		}
 		return owners;
 	}
