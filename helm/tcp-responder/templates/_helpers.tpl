@@ -166,6 +166,9 @@ validated to be longer than it, so the responder can finish its connections befo
 {{- if not .Values.actuator.writeOperations }}
 {{- $_ := set $config "management" (dict "endpoints" (dict "access" (dict "max-permitted" "read-only"))) }}
 {{- end }}
+{{- if ne .Values.logFormat "plain" }}
+{{- $_ := set $config "logging" (dict "structured" (dict "format" (dict "console" .Values.logFormat))) }}
+{{- end }}
 {{- $config = mustMergeOverwrite $config (deepCopy .Values.extraConfig) }}
 {{- toYaml $config }}
 {{- end }}

@@ -408,6 +408,9 @@ class HelmChartTests {
 		if (Boolean.FALSE.equals(at(values, "actuator.writeOperations"))) {
 			config.put("management", Map.of("endpoints", Map.of("access", Map.of("max-permitted", "read-only"))));
 		}
+		if (!"plain".equals(at(values, "logFormat"))) {
+			config.put("logging", Map.of("structured", Map.of("format", Map.of("console", at(values, "logFormat")))));
+		}
 		return Repository.merge(config, at(values, "extraConfig"));
 	}
 
