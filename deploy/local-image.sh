@@ -38,7 +38,9 @@ esac
 # The sources: tracked files as they are in the working tree, built apart so that a build here leaves target/ alone.
 revision=$(git rev-parse HEAD)
 git diff --quiet HEAD || revision=$revision-dirty
-stamp=$( { git rev-parse HEAD; git diff HEAD --binary; } | sha256sum | cut -c1-16)
+# What the image is made of: the build, the service's sources, and this script.
+stamp=$( { git ls-files -s -- pom.xml src deploy/local-image.sh; git diff HEAD --binary -- pom.xml src deploy/local-image.sh; } \
+	| sha256sum | cut -c1-16)
 if [ "${1:-}" = --if-changed ] && [ "$(cat "$work/stamp" 2>/dev/null)" = "$stamp $(podman image inspect --format '{{.Id}}' "$name:latest" 2>/dev/null)" ]; then
 	say "$name:latest is built from these sources already"
 	exit 0

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -72,7 +73,20 @@ final class Podman {
 	 * @return its exit code and output
 	 */
 	static Result exec(List<String> command, Duration timeout, Path log) {
+		return exec(command, Map.of(), timeout, log);
+	}
+
+	/**
+	 * Runs a program with podman's settings and the given variables in its environment.
+	 * @param command the program and its arguments
+	 * @param environment variables to add
+	 * @param timeout how long it may take
+	 * @param log where its output goes
+	 * @return its exit code and output
+	 */
+	static Result exec(List<String> command, Map<String, String> environment, Duration timeout, Path log) {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
 		builder.environment().put("CONTAINERS_CONF", CONTAINERS_CONF.toString());
 		try {
 			Process process = builder.start();
