@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the service's image into podman's local store, for the checked-out commit (with the working tree's changes
-# to tracked files): localhost/tcp-responder:<the chart's appVersion> and :latest, with the AOT cache trained as the
+# Builds the service's image into podman's local store, for the checked-out commit with the working tree's changes
+# (new files that git does not ignore included): localhost/tcp-responder:<the chart's appVersion> and :latest, with the AOT cache trained as the
 # release image's is (mvn -Paot package, then Jib). Its base is the registry's eclipse-temurin image where it can be
 # pulled; where it cannot, a minimal Debian with this machine's Temurin JDK of the same build under /opt/java/openjdk,
 # made here with mmdebstrap. The AOT cache loads only into the JVM build that wrote it, so a JDK of another build is
@@ -35,12 +35,13 @@ case $(uname -m) in
 	*) fail "no Temurin image for $(uname -m)" ;;
 esac
 
-# The sources: tracked files as they are in the working tree, built apart so that a build here leaves target/ alone.
+# The sources: the working tree's files that git tracks or would, built apart so that a build here leaves target/
+# alone.
+sources() { git ls-files -z --cached --others --exclude-standard -- "$@" | xargs -0 -r ls -d 2>/dev/null; }
 revision=$(git rev-parse HEAD)
-git diff --quiet HEAD || revision=$revision-dirty
+[ -z "$(git status --porcelain)" ] || revision=$revision-dirty
 # What the image is made of: the build, the service's sources, and this script.
-stamp=$( { git ls-files -s -- pom.xml src deploy/local-image.sh; git diff HEAD --binary -- pom.xml src deploy/local-image.sh; } \
-	| sha256sum | cut -c1-16)
+stamp=$(sources pom.xml src deploy/local-image.sh | xargs -d '\n' sha256sum | sha256sum | cut -c1-16)
 if [ "${1:-}" = --if-changed ] && [ "$(cat "$work/stamp" 2>/dev/null)" = "$stamp $(podman image inspect --format '{{.Id}}' "$name:latest" 2>/dev/null)" ]; then
 	say "$name:latest is built from these sources already"
 	exit 0
@@ -60,7 +61,7 @@ done
 
 rm -rf "$work/src"
 mkdir -p "$work/src"
-git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$work/src"
+sources . | tar -T - -cf - | tar -xf - -C "$work/src"
 
 # The base, as an image archive that Jib builds on.
 base_tar=$work/base-$build.tar
@@ -94,7 +95,12 @@ say "building $name:$app_version (Maven on $jdk, sources in $work/src)"
 (cd "$work/src" && JAVA_HOME=$jdk mvn -B -ntp -q ${MAVEN_ARGS:-} -Paot package com.google.cloud.tools:jib-maven-plugin:buildTar -DskipTests \
 	-Dimage.from="tar://$base_tar" -Djib.from.platforms="linux/$arch" -Dimage="$name:$app_version" \
 	-Dmaven.gitcommitid.skip=true -Dgit.commit.id="$revision")
+previous=$(podman image inspect --format '{{.Id}}' "$name:latest" 2>/dev/null || true)
 podman load -q -i "$work/src/target/jib-image.tar" >/dev/null
 podman tag "$name:$app_version" "$name:latest"
+# The image this one replaces, unless something else still names or runs it.
+if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$name:latest")" ]; then
+	podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "$stamp $(podman image inspect --format '{{.Id}}' "$name:latest")" >"$work/stamp"
 say "$name:$app_version and :latest, $(podman image inspect --format '{{.Size}}' "$name:latest" | numfmt --to=iec) ($revision)"

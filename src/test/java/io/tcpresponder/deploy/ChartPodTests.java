@@ -19,11 +19,17 @@ import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.Load;
 import io.tcpresponder.support.Promtool;
 import io.tcpresponder.support.TimeWaitRestart;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,8 +39,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * The image and the chart's pod, run for real: podman plays the rendered Deployment, ConfigMap and Secret as a node
  * would, with the image that {@code deploy/local-image.sh} builds, and the test checks what a platform team checks
- * first. Figures (start-up, heap, stop) go to {@code target/chart-pod.txt}.
+ * first. One pod of the chart's defaults serves the first checks and is then stopped under load; the others each
+ * change a value. Figures (start-up, heap, stop) go to {@code target/chart-pod.txt}.
  */
+@TestInstance(Lifecycle.PER_CLASS)
+@TestMethodOrder(OrderAnnotation.class)
 class ChartPodTests {
 
 	private static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
@@ -48,12 +57,23 @@ class ChartPodTests {
 	@TempDir
 	Path workDir;
 
+	/** The chart's defaults, but for the pod's own values (see {@link ChartPod}). */
+	private ChartPod defaults;
+
 	@BeforeAll
-	static void image() {
+	void imageAndPod(@TempDir Path podDir) {
 		Podman.assumeInstalled();
 		Duration build = LocalImage.build();
 		figure("image build (deploy/local-image.sh --if-changed): %d s; image %s", build.toSeconds(),
 				Podman.run("image", "inspect", "--format", "{{.Size}}", LocalImage.NAME + ":latest"));
+		this.defaults = ChartPod.play(podDir, Map.of());
+	}
+
+	@AfterAll
+	void downPod() {
+		if (this.defaults != null) {
+			this.defaults.close();
+		}
 	}
 
 	/**
@@ -61,44 +81,28 @@ class ChartPodTests {
 	 * memory limit on the container's cgroup; the JVM maps the image's AOT cache and takes it without a warning.
 	 */
 	@Test
+	@Order(1)
 	void theJvmRunsAsTheManifestSaysWithTheAotCache() throws IOException {
-		try (ChartPod pod = ChartPod.play(this.workDir, Map.of())) {
-			figure("start-up to readiness in the pod (kube play to readiness 200): %d ms; %s",
-					pod.startToReady().toMillis(), started(pod.logs()));
-			Path proc = Path.of("/proc", String.valueOf(pod.pid()));
-			String status = Files.readString(proc.resolve("status"));
-			assertThat(field(status, "Uid")).isEqualTo("65532\t65532\t65532\t65532");
-			assertThat(field(status, "Gid")).isEqualTo("65532\t65532\t65532\t65532");
-			assertThat(field(status, "CapEff")).as("no effective capability").isEqualTo("0000000000000000");
-			assertThat(field(status, "CapPrm")).isEqualTo("0000000000000000");
-			assertThat(field(status, "NoNewPrivs")).as("allowPrivilegeEscalation: false").isEqualTo("1");
-			assertThat(mountOptions(proc, "/")).as("readOnlyRootFilesystem").contains("ro");
-			assertThat(mountOptions(proc, "/tmp")).as("the emptyDir at /tmp").contains("rw");
-			assertThat(pod.exec("sh", "-c", "touch /tmp/written && echo written")).isEqualTo("written");
-			assertThat(Files.readString(proc.resolve("maps"))).as("the AOT cache mapped into the JVM")
-				.contains("/app/aot/tcp-responder.aot");
-			assertThat(pod.logs()).doesNotContain("[warning][aot", "[error][aot")
-				.contains("Starting AOT-processed TcpResponderApplication");
-			assertThat(memoryLimit(proc)).as("the container's cgroup limit").isEqualTo(512 * MIB);
-			assertThat(pod.inspect("{{.HostConfig.Memory}}")).isEqualTo(String.valueOf(512 * MIB));
-		}
-	}
-
-	/**
-	 * The heap follows the container's limit (MaxRAMPercentage=75, less one survivor space), not the machine's
-	 * memory: under two limits.
-	 */
-	@ParameterizedTest
-	@ValueSource(ints = { 256, 768 })
-	void theHeapFollowsTheMemoryLimit(int limitMib) {
-		try (ChartPod pod = ChartPod.play(this.workDir,
-				Map.of("resources", Map.of("limits", Map.of("memory", limitMib + "Mi"))))) {
-			JsonNode heap = Actuator.json(pod.actuator().get("/actuator/metrics/jvm.memory.max?tag=area:heap"));
-			double max = heap.at("/measurements/0/value").asDouble();
-			figure("heap maximum under a %d MiB limit: %.1f MiB (%.1f %%)", limitMib, max / MIB,
-					100 * max / (limitMib * MIB));
-			assertThat(max).isBetween(0.70 * limitMib * MIB, 0.75 * limitMib * MIB);
-		}
+		ChartPod pod = this.defaults;
+		figure("start-up to readiness in the pod (kube play to readiness 200): %d ms; %s",
+				pod.startToReady().toMillis(), started(pod.logs()));
+		Path proc = Path.of("/proc", String.valueOf(pod.pid()));
+		String status = Files.readString(proc.resolve("status"));
+		assertThat(field(status, "Uid")).isEqualTo("65532\t65532\t65532\t65532");
+		assertThat(field(status, "Gid")).isEqualTo("65532\t65532\t65532\t65532");
+		assertThat(field(status, "CapEff")).as("no effective capability").isEqualTo("0000000000000000");
+		assertThat(field(status, "CapPrm")).isEqualTo("0000000000000000");
+		assertThat(field(status, "NoNewPrivs")).as("allowPrivilegeEscalation: false").isEqualTo("1");
+		assertThat(mountOptions(proc, "/")).as("readOnlyRootFilesystem").contains("ro");
+		assertThat(mountOptions(proc, "/tmp")).as("the emptyDir at /tmp").contains("rw");
+		assertThat(pod.exec("sh", "-c", "touch /tmp/written && echo written")).isEqualTo("written");
+		assertThat(Files.readString(proc.resolve("maps"))).as("the AOT cache mapped into the JVM")
+			.contains("/app/aot/tcp-responder.aot");
+		assertThat(pod.logs()).doesNotContain("[warning][aot", "[error][aot")
+			.contains("Starting AOT-processed TcpResponderApplication");
+		assertThat(memoryLimit(proc)).as("the container's cgroup limit").isEqualTo(512 * MIB);
+		assertThat(pod.inspect("{{.HostConfig.Memory}}")).isEqualTo(String.valueOf(512 * MIB));
+		assertHeapFollows(pod, 512);
 	}
 
 	/**
@@ -106,40 +110,45 @@ class ChartPodTests {
 	 * takes, the lesson page, and a restart with the credentials of the chart's Secret (and none without them).
 	 */
 	@Test
+	@Order(2)
 	void theServiceAnswersInThePodAsOnTheBuildMachine() throws Exception {
-		try (ChartPod pod = ChartPod.play(this.workDir, Map.of())) {
-			assertThat(Clients.fetch(LOOPBACK, pod.tcpPort())).isEqualTo(Clients.LINE);
-			Map<String, Object> container = Repository.at(pod.rendered().deployment(), "spec.template.spec.containers[0]");
-			for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-				String path = Repository.at(container, probe + ".httpGet.path");
-				HttpResponse<String> answer = pod.actuator().get(path);
-				assertThat(answer.statusCode()).as(probe + " " + path).isEqualTo(200);
-				assertThat(Actuator.json(answer).get("status").asString()).isEqualTo("UP");
-			}
-			String exposition = pod.actuator().get("/actuator/prometheus").body();
-			assertThat(exposition).contains("responder_connections_accepted_total");
-			Promtool.assumeInstalled();
-			assertThat(Promtool.runWithInput(exposition, "check", "metrics").output()).as("promtool check metrics")
-				.isEmpty();
-			HttpResponse<String> page = pod.actuator().get("/");
-			assertThat(page.statusCode()).isEqualTo(200);
-			assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("text/html"));
-			assertThat(pod.actuator().post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(401);
-			assertThat(pod.actuator().withBasicAuth(ChartPod.OPERATOR, "wrong").post("/actuator/responder/restart", "{}")
-				.statusCode()).isEqualTo(401);
-			assertThat(pod.operator().post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(200);
-			assertThat(Clients.fetch(LOOPBACK, pod.tcpPort())).isEqualTo(Clients.LINE);
-			assertThat(pod.logs()).as("plain text logs by default").contains("Started TcpResponderApplication")
-				.doesNotContain("\n{\"");
+		ChartPod pod = this.defaults;
+		assertThat(Clients.fetch(LOOPBACK, pod.tcpPort())).isEqualTo(Clients.LINE);
+		Map<String, Object> container = Repository.at(pod.rendered().deployment(), "spec.template.spec.containers[0]");
+		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+			String path = Repository.at(container, probe + ".httpGet.path");
+			HttpResponse<String> answer = pod.actuator().get(path);
+			assertThat(answer.statusCode()).as(probe + " " + path).isEqualTo(200);
+			assertThat(Actuator.json(answer).get("status").asString()).isEqualTo("UP");
 		}
+		String exposition = pod.actuator().get("/actuator/prometheus").body();
+		assertThat(exposition).contains("responder_connections_accepted_total");
+		Promtool.assumeInstalled();
+		assertThat(Promtool.runWithInput(exposition, "check", "metrics").output()).as("promtool check metrics")
+			.isEmpty();
+		HttpResponse<String> page = pod.actuator().get("/");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("text/html"));
+		assertThat(pod.actuator().post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(401);
+		assertThat(pod.actuator().withBasicAuth(ChartPod.OPERATOR, "wrong").post("/actuator/responder/restart", "{}")
+			.statusCode()).isEqualTo(401);
+		assertThat(pod.operator().post("/actuator/responder/restart", "{}").statusCode()).isEqualTo(200);
+		assertThat(Clients.fetch(LOOPBACK, pod.tcpPort())).isEqualTo(Clients.LINE);
+		assertThat(pod.logs()).as("plain text logs by default").contains("Started TcpResponderApplication")
+			.doesNotContain("\n{\"");
 	}
 
-	/** {@code logFormat}: every console line one JSON object, in the format Spring Boot names. */
+	/**
+	 * Under another memory limit the heap follows it (MaxRAMPercentage=75, less one survivor space), not the machine's
+	 * memory; with {@code logFormat} every console line is one JSON object, in the format Spring Boot names.
+	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "ecs", "logstash", "gelf" })
-	void structuredLogsWhenTheChartAsksForThem(String format) {
-		try (ChartPod pod = ChartPod.play(this.workDir, Map.of("logFormat", format))) {
+	@CsvSource({ "256, ecs", "768, logstash", "384, gelf" })
+	void theHeapFollowsTheLimitAndTheLogsAreJsonWhenAsked(int limitMib, String format) {
+		try (ChartPod pod = ChartPod.play(this.workDir, Map.of("logFormat", format, "resources",
+				Map.of("limits", Map.of("memory", limitMib + "Mi"))))) {
+			assertHeapFollows(pod, limitMib);
 			List<String> lines = pod.logs().lines().filter((line) -> !line.isBlank()).toList();
 			assertThat(lines).isNotEmpty();
 			List<JsonNode> records = lines.stream().map(ChartPodTests::jsonLine).toList();
@@ -193,29 +202,37 @@ class ChartPodTests {
 	 * of the line, and the JVM is gone well within {@code terminationGracePeriodSeconds}.
 	 */
 	@Test
+	@Order(3)
 	void aStopUnderLoadCutsNoLine() {
-		ChartPod pod = ChartPod.play(this.workDir, Map.of());
-		try (pod) {
-			long grace = ((Number) Repository.at(pod.rendered().deployment(),
-					"spec.template.spec.terminationGracePeriodSeconds")).longValue();
-			assertThat(Long.parseLong(pod.inspect("{{.Config.StopTimeout}}")))
-				.as("podman sends SIGKILL no earlier than a node would (containers.conf)")
-				.isGreaterThanOrEqualTo(grace);
-			long pid = pod.pid();
-			Load.Outcomes outcomes;
-			Duration stop;
-			try (Load load = Load.start(pod.tcpPort(), Clients.LINE, 32, Clients.TIMEOUT_MILLIS)) {
-				await().atMost(Duration.ofSeconds(60)).until(() -> pod.actuator().responder().at("/connections/completed")
-					.asLong() >= 1000);
-				stop = pod.down();
-				outcomes = load.stop();
-			}
-			figure("stop of the pod under 32 clients: %d ms (grace %d s); %s", stop.toMillis(), grace, outcomes);
-			assertThat(outcomes.partial()).as("no client got part of the line").isZero();
-			assertThat(outcomes.whole()).isGreaterThanOrEqualTo(1000);
-			assertThat(Path.of("/proc", String.valueOf(pid))).as("the JVM is gone").doesNotExist();
-			assertThat(stop).as("well within terminationGracePeriodSeconds").isLessThan(Duration.ofSeconds(grace / 2));
+		ChartPod pod = this.defaults;
+		long grace = ((Number) Repository.at(pod.rendered().deployment(),
+				"spec.template.spec.terminationGracePeriodSeconds")).longValue();
+		assertThat(Long.parseLong(pod.inspect("{{.Config.StopTimeout}}")))
+			.as("podman sends SIGKILL no earlier than a node would (containers.conf)")
+			.isGreaterThanOrEqualTo(grace);
+		long pid = pod.pid();
+		Load.Outcomes outcomes;
+		Duration stop;
+		try (Load load = Load.start(pod.tcpPort(), Clients.LINE, 32, Clients.TIMEOUT_MILLIS)) {
+			await().atMost(Duration.ofSeconds(60)).until(() -> pod.actuator().responder().at("/connections/completed")
+				.asLong() >= 1000);
+			stop = pod.down();
+			outcomes = load.stop();
 		}
+		figure("stop of the pod under 32 clients: %d ms (grace %d s); %s", stop.toMillis(), grace, outcomes);
+		assertThat(outcomes.partial()).as("no client got part of the line").isZero();
+		assertThat(outcomes.whole()).isGreaterThanOrEqualTo(1000);
+		assertThat(Path.of("/proc", String.valueOf(pid))).as("the JVM is gone").doesNotExist();
+		assertThat(stop).as("well within terminationGracePeriodSeconds").isLessThan(Duration.ofSeconds(grace / 2));
+	}
+
+	private static void assertHeapFollows(ChartPod pod, int limitMib) {
+		JsonNode heap = Actuator.json(pod.actuator().get("/actuator/metrics/jvm.memory.max?tag=area:heap"));
+		double max = heap.at("/measurements/0/value").asDouble();
+		figure("heap maximum under a %d MiB limit: %.1f MiB (%.1f %%)", limitMib, max / MIB,
+				100 * max / (limitMib * MIB));
+		assertThat(max).as("the heap's maximum under a %d MiB limit", limitMib)
+			.isBetween(0.70 * limitMib * MIB, 0.75 * limitMib * MIB);
 	}
 
 	private static JsonNode jsonLine(String line) {
