@@ -161,6 +161,7 @@ validated to be longer than it, so the responder can finish its connections befo
 {{- end }}
 {{- $_ := set $responder "limits" $limits }}
 {{- $_ := set $responder "access-log" (dict "enabled" $r.accessLog.enabled) }}
+{{- $_ := set $responder "proxy-protocol" (dict "enabled" $r.proxyProtocol.enabled "trusted-proxies" $r.proxyProtocol.trustedProxies "header-timeout" $r.proxyProtocol.headerTimeout) }}
 {{- $_ := set $responder "security" (dict "anonymous-reads" $r.security.anonymousReads) }}
 {{- $config := dict "responder" $responder "server" (dict "port" (int .Values.http.port)) }}
 {{- if not .Values.actuator.writeOperations }}

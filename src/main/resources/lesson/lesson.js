@@ -152,6 +152,15 @@
 		}
 	}
 
+	function proxyProtocol(setting) {
+		if (!setting.enabled) {
+			return text('off');
+		}
+		return text('proxy.on', {
+			from: setting.trustedProxies.length ? setting.trustedProxies.join(', ') : text('proxy.everyPeer'),
+			timeout: String(setting.headerTimeout) });
+	}
+
 	function showFigures(state) {
 		const tcp = state.tcp;
 		const figures = {
@@ -168,6 +177,9 @@
 			held: number(state.limits.held) + ' (' + number(state.limits.maxConnections) + ')',
 			active: number(state.connections.active),
 			restarts: number(state.restarts.succeeded) + ' / ' + number(state.restarts.failed),
+			proxyProtocol: proxyProtocol(state.proxyProtocol),
+			proxyHeaders: ['v1', 'v2', 'local', 'invalid', 'timeout', 'untrustedWithoutHeader']
+				.map((outcome) => number(state.proxyProtocol.headers[outcome])).join(' / '),
 		};
 		for (const figure of document.querySelectorAll('[data-figure]')) {
 			figure.replaceChildren(figures[figure.dataset.figure]);

@@ -61,12 +61,13 @@ class ArchitectureTests {
 
 	/**
 	 * Inside the feature, each room stands on the ones below it: the wiring on the actuator's side, that on the
-	 * server, that on one connection's handling, that on the limits; none reaches up.
+	 * server, that on one connection's handling, that on the limits and the PROXY protocol; none reaches up.
 	 */
 	@ArchTest
 	static final ArchRule theResponderRoomsAreLayered = topDown("io.tcpresponder.responder",
 			"io.tcpresponder.responder.actuate..", "io.tcpresponder.responder.server..",
-			"io.tcpresponder.responder.connection..", "io.tcpresponder.responder.limit..");
+			"io.tcpresponder.responder.connection..", "io.tcpresponder.responder.limit..",
+			"io.tcpresponder.responder.proxy..");
 
 	/**
 	 * The bind oracle reads the kernel through the contract and knows nothing of the responder that asks it.

@@ -96,7 +96,7 @@ class EarlyResponderStart implements ApplicationListener<SpringApplicationEvent>
 		});
 		ConnectionHandler connections = new ConnectionHandler(transport, properties.message(), properties.closeMode(),
 				properties.writeTimeout(), properties.clientCloseTimeout(), listeners.limits(),
-				properties.accessLog().enabled() ? new AccessLog(true) : AccessLog.OFF);
+				properties.accessLog().enabled() ? new AccessLog(true) : AccessLog.OFF, listeners.proxyProtocol());
 		return new TcpResponder(transport, listeners, connections, new BindOracle(table.get(), KernelClocks.choose()),
 				properties.retryBind());
 	}

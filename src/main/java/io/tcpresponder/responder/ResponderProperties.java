@@ -6,6 +6,8 @@ import java.util.List;
 
 import io.tcpresponder.responder.connection.CloseMode;
 import io.tcpresponder.responder.limit.ConnectionLimits;
+import io.tcpresponder.responder.proxy.AddressBlock;
+import io.tcpresponder.responder.proxy.ProxyProtocol;
 import io.tcpresponder.responder.server.ListenerSettings;
 import io.tcpresponder.responder.server.LocalAddress;
 import io.tcpresponder.transport.SocketOptions;
@@ -15,6 +17,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
 import org.hibernate.validator.constraints.UniqueElements;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +56,7 @@ import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
  * @param tcp how the kernel's view of the port is read.
  * @param limits how many connections the responder holds at once, in all and per client.
  * @param accessLog the access log: one line per connection.
+ * @param proxyProtocol the PROXY protocol, for a responder behind a load balancer.
  */
 @ConfigurationProperties(ResponderProperties.PREFIX)
 @Validated
@@ -71,7 +75,8 @@ record ResponderProperties(
 		@DefaultValue("auto") TransportChoice transport,
 		@DefaultValue @Valid Tcp tcp,
 		@DefaultValue @Valid Limits limits,
-		@DefaultValue AccessLogProperties accessLog) {
+		@DefaultValue AccessLogProperties accessLog,
+		@DefaultValue @Valid ProxyProtocolProperties proxyProtocol) {
 
 	static final String PREFIX = "responder";
 
@@ -124,12 +129,14 @@ record ResponderProperties(
 	private static ConversionService literalAddresses() {
 		ApplicationConversionService conversions = new ApplicationConversionService();
 		conversions.addConverter(String.class, InetAddress.class, (text) -> InetAddress.ofLiteral(text.strip()));
+		conversions.addConverter(String.class, AddressBlock.class, AddressBlock::parse);
 		return conversions;
 	}
 
 	private ListenerSettings listenerSettings(SocketOptions options) {
 		List<InetAddress> addresses = (this.bindAddress != null) ? List.of(this.bindAddress) : this.bindAddresses;
-		return new ListenerSettings(addresses, this.port, options, this.limits.effective(Descriptors.ofProcess()));
+		return new ListenerSettings(addresses, this.port, options, this.limits.effective(Descriptors.ofProcess()),
+				this.proxyProtocol.effective());
 	}
 
 	/**
@@ -163,6 +170,28 @@ record ResponderProperties(
 			int perClient = (this.maxConnectionsPerClient != null) ? this.maxConnectionsPerClient
 					: Math.max(1, all / 4);
 			return new ConnectionLimits(all, perClient, this.ipv4Prefix, this.ipv6Prefix);
+		}
+
+	}
+
+	/**
+	 * The PROXY protocol (versions 1 and 2, told apart by their first bytes), for a responder behind a load balancer
+	 * that sends one: the limits, the access log and the page then see the client the header names, not the balancer.
+	 *
+	 * @param enabled whether connections start with a PROXY protocol header.
+	 * @param trustedProxies addresses or CIDR blocks (IP literals, such as 10.0.0.0/8) whose connections must start
+	 * with a header; a connection from any other address is a direct client, served at once without one. Empty:
+	 * every connection must start with one.
+	 * @param headerTimeout how long a connection may take to send its whole header before it is closed without the
+	 * line.
+	 */
+	record ProxyProtocolProperties(@DefaultValue("false") boolean enabled,
+			@DefaultValue @Size(max = ProxyProtocol.MAX_TRUSTED_PROXIES,
+					message = "must be at most {max} addresses or blocks") List<AddressBlock> trustedProxies,
+			@DefaultValue("3s") @DurationMin(millis = 1) @DurationMax(minutes = 10) Duration headerTimeout) {
+
+		ProxyProtocol effective() {
+			return new ProxyProtocol(this.enabled, this.trustedProxies, this.headerTimeout);
 		}
 
 	}

@@ -261,6 +261,11 @@ public final class NioTransport implements Transport {
 		}
 
 		@Override
+		public int read(Connection connection, byte[] into, int offset, int length) throws IOException {
+			return ((NioConnection) connection).channel.read(ByteBuffer.wrap(into, offset, length));
+		}
+
+		@Override
 		public void close() {
 			try {
 				this.selector.close();

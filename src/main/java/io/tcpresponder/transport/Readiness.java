@@ -45,6 +45,17 @@ public interface Readiness extends AutoCloseable {
 	 */
 	boolean discardInput(Connection connection) throws IOException;
 
+	/**
+	 * Reads what the client sent, as far as it is there now and fits, without waiting.
+	 * @param connection a watched connection
+	 * @param into where to read to
+	 * @param offset where in it
+	 * @param length how many bytes at most
+	 * @return the bytes read, 0 if there is nothing now, -1 at the end of stream
+	 * @throws IOException if reading fails
+	 */
+	int read(Connection connection, byte[] into, int offset, int length) throws IOException;
+
 	@Override
 	void close();
 

@@ -48,7 +48,10 @@ class ComposeTests {
 			Map.entry("responder.limits.max-connections-per-client", "limits.maxConnectionsPerClient"),
 			Map.entry("responder.limits.ipv4-prefix", "limits.ipv4Prefix"),
 			Map.entry("responder.limits.ipv6-prefix", "limits.ipv6Prefix"),
-			Map.entry("responder.access-log.enabled", "accessLog.enabled"));
+			Map.entry("responder.access-log.enabled", "accessLog.enabled"),
+			Map.entry("responder.proxy-protocol.enabled", "proxyProtocol.enabled"),
+			Map.entry("responder.proxy-protocol.trusted-proxies", "proxyProtocol.trustedProxies"),
+			Map.entry("responder.proxy-protocol.header-timeout", "proxyProtocol.headerTimeout"));
 
 	/** Variables of the responder service that are Spring Boot's own settings rather than responder.* ones. */
 	private static final List<String> SPRING_VARIABLES = List.of("SPRING_SECURITY_USER_NAME",

@@ -323,6 +323,16 @@ class HelmChartTests {
 		assertThat(rendered.find("ConfigMap", Chart.FULLNAME + "-dashboard")).isPresent();
 	}
 
+	/** With the PROXY protocol on, the test pod starts with a header that names no client. */
+	@Test
+	void helmTestPodSendsAProxyHeaderWhereOneIsRequired() {
+		Path values = Chart.writeValues(this.workDir,
+				Repository.dump(Map.of("responder", Map.of("proxyProtocol", Map.of("enabled", true)))));
+		Map<String, Object> pod = Chart.templateWithTestPod(values).get("Pod", Chart.FULLNAME + "-test-connection");
+		List<Map<String, Object>> env = at(pod, "spec.containers[0].env");
+		assertThat(env).contains(Map.of("name", "PROXY_HEADER", "value", "PROXY UNKNOWN\r\n"));
+	}
+
 	@Test
 	void helmTestPodChecksTheExactLine() throws Exception {
 		Path testTemplate = Repository.CHART.resolve("templates/tests/test-connection.yaml");
@@ -338,7 +348,8 @@ class HelmChartTests {
 				entry.get("value")));
 		assertThat(env).containsEntry("EXPECTED_MESSAGE", message)
 			.containsEntry("RESPONDER_HOST", Chart.FULLNAME)
-			.containsEntry("RESPONDER_TCP_PORT", "9000");
+			.containsEntry("RESPONDER_TCP_PORT", "9000")
+			.containsEntry("PROXY_HEADER", "");
 		assertThat(String.join(" ", (List<String>) container.get("command"))).contains("nc ")
 			.contains("$RESPONDER_TCP_PORT")
 			.contains("EXPECTED_MESSAGE");
@@ -401,6 +412,9 @@ class HelmChartTests {
 		}
 		responder.put("limits", limits);
 		responder.put("access-log", Map.of("enabled", at(values, "responder.accessLog.enabled")));
+		responder.put("proxy-protocol", Map.of("enabled", at(values, "responder.proxyProtocol.enabled"),
+				"trusted-proxies", at(values, "responder.proxyProtocol.trustedProxies"), "header-timeout",
+				at(values, "responder.proxyProtocol.headerTimeout")));
 		responder.put("security", Map.of("anonymous-reads", at(values, "responder.security.anonymousReads")));
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put("responder", responder);

@@ -17,12 +17,12 @@ public final class Tools {
 	}
 
 	/**
-	 * Skips the calling test, or fails it on CI, where the program is missing.
-	 * @param program the program's path
+	 * Skips the calling test, or fails it on CI, where the program (or a module a program loads) is missing.
+	 * @param program the program's path, or the module's
 	 * @param debianPackage the Debian package that installs it
 	 */
 	public static void assumeInstalled(Path program, String debianPackage) {
-		if (Files.isExecutable(program)) {
+		if (Files.isRegularFile(program)) {
 			return;
 		}
 		String message = program + " is missing: install Debian's " + debianPackage + " package";

@@ -1,5 +1,6 @@
 package io.tcpresponder.responder.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,10 @@ import io.tcpresponder.kernel.bind.BindVerdict;
 import io.tcpresponder.responder.connection.ConnectionCounts;
 import io.tcpresponder.responder.limit.Admission;
 import io.tcpresponder.responder.limit.ConnectionLimits;
+import io.tcpresponder.responder.proxy.AddressBlock;
+import io.tcpresponder.responder.proxy.HeaderCounts;
+import io.tcpresponder.responder.proxy.HeaderOutcome;
+import io.tcpresponder.responder.proxy.ProxyProtocol;
 import io.tcpresponder.responder.server.ListenerSettings;
 import io.tcpresponder.responder.server.ListenerState;
 import io.tcpresponder.responder.server.ListenerStatus;
@@ -41,14 +46,15 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param listeners each listener, one per configured address, in the configuration's order
  * @param connections connection counts over the life of the process
  * @param limits the connection limits, and what they hold now
+ * @param proxyProtocol the PROXY protocol setting, and the headers read by outcome
  * @param restarts restart counts over the life of the process
  * @param tcp the kernel's view of the port
  */
 record ResponderDescriptor(ResponderState state, String address, int port, @JsonUnwrapped SocketOptions options,
 		String closeMode, String transport, Instant since,
 		@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable KernelError lastError, List<ListenerDescriptor> listeners,
-		ConnectionCounts.Snapshot connections, Limits limits, Restarts restarts, KernelView tcp)
-		implements OperationResponseBody {
+		ConnectionCounts.Snapshot connections, Limits limits, ProxyProtocolView proxyProtocol, Restarts restarts,
+		KernelView tcp) implements OperationResponseBody {
 
 	static ResponderDescriptor of(TcpResponder responder, PortView port) {
 		List<ListenerStatus> each = responder.listenerStatuses();
@@ -66,6 +72,7 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 				responder.connections().closeMode().value(), responder.transport().name(),
 				status.since(), status.lastError(), listeners, counts.snapshot(),
 				Limits.of(settings.limits(), responder.connections().admission().held(Limits.TOP_CLIENTS)),
+				ProxyProtocolView.of(settings.proxyProtocol(), responder.connections().headerCounts()),
 				new Restarts(counts.restarts(true), counts.restarts(false), counts.restartChecks()), KernelView.of(port));
 	}
 
@@ -173,6 +180,39 @@ record ResponderDescriptor(ResponderState state, String address, int port, @Json
 					limits.ipv6Prefix(), held.connections(), held.clients(), held.top());
 		}
 
+	}
+
+	/**
+	 * The PROXY protocol setting, and the headers read.
+	 *
+	 * @param enabled whether connections start with a PROXY protocol header
+	 * @param trustedProxies the addresses and blocks whose connections must; empty for every peer
+	 * @param headerTimeout how long a header may take
+	 * @param headers headers by outcome over the life of the process
+	 */
+	record ProxyProtocolView(boolean enabled, List<String> trustedProxies, Duration headerTimeout, Headers headers) {
+
+		static ProxyProtocolView of(ProxyProtocol setting, HeaderCounts counts) {
+			return new ProxyProtocolView(setting.enabled(),
+					setting.trustedProxies().stream().map(AddressBlock::toString).toList(), setting.headerTimeout(),
+					new Headers(counts.count(HeaderOutcome.V1), counts.count(HeaderOutcome.V2),
+							counts.count(HeaderOutcome.LOCAL), counts.count(HeaderOutcome.INVALID),
+							counts.count(HeaderOutcome.TIMEOUT), counts.count(HeaderOutcome.UNTRUSTED_WITHOUT_HEADER)));
+		}
+
+	}
+
+	/**
+	 * PROXY protocol headers by outcome.
+	 *
+	 * @param v1 version 1 headers naming a client
+	 * @param v2 version 2 headers naming a client
+	 * @param local headers naming none (v2 LOCAL, v1 UNKNOWN), served as the socket's peer
+	 * @param invalid connections closed without the line for what they sent instead of a header
+	 * @param timeout connections closed without the line for no whole header in time
+	 * @param untrustedWithoutHeader connections from peers that are not trusted proxies, served without a header
+	 */
+	record Headers(long v1, long v2, long local, long invalid, long timeout, long untrustedWithoutHeader) {
 	}
 
 	/**

@@ -17,6 +17,8 @@ import io.tcpresponder.responder.connection.ConnectionCounts;
 import io.tcpresponder.responder.connection.FailureReason;
 import io.tcpresponder.responder.limit.Admission;
 import io.tcpresponder.responder.limit.Refusal;
+import io.tcpresponder.responder.proxy.HeaderCounts;
+import io.tcpresponder.responder.proxy.HeaderOutcome;
 import io.tcpresponder.responder.server.ListenerStatus;
 import io.tcpresponder.responder.server.TcpResponder;
 
@@ -58,6 +60,14 @@ class ResponderMetrics implements MeterBinder {
 			FunctionCounter.builder("responder.connections.refused", counts, (c) -> connections.get().refused(reason))
 				.description("Connections over a connection limit, reset before the line, by the limit")
 				.tag("reason", reason.value())
+				.register(registry);
+		}
+		HeaderCounts headers = this.responder.connections().headerCounts();
+		for (HeaderOutcome outcome : HeaderOutcome.values()) {
+			FunctionCounter.builder("responder.proxy.headers", headers, (h) -> h.count(outcome))
+				.description("Connections' PROXY protocol headers by outcome: v1 and v2 naming a client, local naming "
+						+ "none, invalid and timeout closed without the line, untrusted-without-header served as direct")
+				.tag("outcome", outcome.tag())
 				.register(registry);
 		}
 		Admission admission = this.responder.connections().admission();

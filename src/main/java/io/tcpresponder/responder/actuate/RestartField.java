@@ -1,13 +1,17 @@
 package io.tcpresponder.responder.actuate;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.tcpresponder.responder.proxy.AddressBlock;
 import io.tcpresponder.responder.server.ListenerSettings;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The fields a restart body may change, in the order the lesson page's form shows them, each with its JSON type, the
@@ -47,7 +51,19 @@ enum RestartField {
 			(settings, value, name) -> settings.withLimits(settings.limits().withIpv4Prefix(integer(name, value)))),
 
 	IPV6_PREFIX("ipv6Prefix", JsonType.INTEGER, "limits.ipv6Prefix",
-			(settings, value, name) -> settings.withLimits(settings.limits().withIpv6Prefix(integer(name, value))));
+			(settings, value, name) -> settings.withLimits(settings.limits().withIpv6Prefix(integer(name, value)))),
+
+	PROXY_PROTOCOL("proxyProtocol", JsonType.BOOLEAN, "proxyProtocol.enabled",
+			(settings, value, name) -> settings
+				.withProxyProtocol(settings.proxyProtocol().withEnabled(value.booleanValue()))),
+
+	TRUSTED_PROXIES("trustedProxies", JsonType.ARRAY_OF_STRINGS, "proxyProtocol.trustedProxies",
+			(settings, value, name) -> settings
+				.withProxyProtocol(settings.proxyProtocol().withTrustedProxies(blocks(name, value)))),
+
+	HEADER_TIMEOUT("headerTimeout", JsonType.STRING, "proxyProtocol.headerTimeout",
+			(settings, value, name) -> settings
+				.withProxyProtocol(settings.proxyProtocol().withHeaderTimeout(duration(name, value))));
 
 	private final String value;
 
@@ -125,6 +141,35 @@ enum RestartField {
 			}
 		}
 		return List.copyOf(addresses);
+	}
+
+	/**
+	 * Reads a list of addresses or CIDR blocks as {@code responder.proxy-protocol.trusted-proxies} takes them.
+	 */
+	private static List<AddressBlock> blocks(String name, JsonNode value) {
+		List<AddressBlock> blocks = new ArrayList<>();
+		for (JsonNode text : value) {
+			try {
+				blocks.add(AddressBlock.parse(text.stringValue()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new RestartRefusedException(name, name + " must be IP literals or CIDR blocks: " + ex.getMessage());
+			}
+		}
+		return List.copyOf(blocks);
+	}
+
+	/**
+	 * Reads a duration as the configuration takes it: {@code 3s}, {@code 500ms} or ISO-8601's {@code PT3S}.
+	 */
+	private static Duration duration(String name, JsonNode value) {
+		try {
+			return DurationStyle.detectAndParse(value.stringValue());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new RestartRefusedException(name,
+					name + " must be a duration such as 3s, 500ms or PT3S, got " + value);
+		}
 	}
 
 	/**

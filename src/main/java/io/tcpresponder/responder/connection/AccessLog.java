@@ -11,6 +11,7 @@ import io.tcpresponder.transport.Addresses;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One line per connection, {@code responder.access-log.enabled}, through the logging system under its own logger,
@@ -97,17 +98,19 @@ public final class AccessLog {
 	/**
 	 * One connection, from accept to its end.
 	 *
-	 * @param client the client's address and port
+	 * @param client the client's address and port: the socket's peer, or the client a PROXY protocol header named
+	 * @param proxy the socket's peer where a PROXY protocol header was read, {@code null} for a direct client
 	 * @param local the address and port it connected to; {@code null} where the kernel could not tell it
 	 * @param acceptedAtMillis when it was accepted, in milliseconds since the epoch
 	 * @param durationNanos how long it was held, from accept to close
 	 * @param bytes bytes of the line written to it
 	 * @param outcome how it ended: {@code completed} (the server closed after the line), {@code client-closed} (the
 	 * client closed after the line, in client-first mode), {@code timeout}, {@code reset}, {@code shutdown},
-	 * {@code error}, or {@code refused} with the limit it was over
+	 * {@code error}, {@code proxy-invalid} and {@code proxy-timeout} (no whole PROXY protocol header), or
+	 * {@code refused} with the limit it was over
 	 */
-	record Entry(InetSocketAddress client, @Nullable InetSocketAddress local, long acceptedAtMillis,
-			long durationNanos, long bytes, String outcome) {
+	record Entry(InetSocketAddress client, @Nullable InetSocketAddress proxy, @Nullable InetSocketAddress local,
+			long acceptedAtMillis, long durationNanos, long bytes, String outcome) {
 
 		void log() {
 			String acceptedAt = Instant.ofEpochMilli(this.acceptedAtMillis).toString();
@@ -115,7 +118,8 @@ public final class AccessLog {
 			String local = (this.local != null) ? Addresses.text(this.local.getAddress()) : "-";
 			String localPort = (this.local != null) ? String.valueOf(this.local.getPort()) : "-";
 			double millis = this.durationNanos / 1e6;
-			logger.atInfo()
+			String line = "client={} port={} local={} local_port={} accepted_at={} duration_ms={} bytes={} outcome={}";
+			LoggingEventBuilder event = logger.atInfo()
 				.addKeyValue("client.address", client)
 				.addKeyValue("client.port", this.client.getPort())
 				.addKeyValue("local.address", local)
@@ -123,10 +127,19 @@ public final class AccessLog {
 				.addKeyValue("accepted_at", acceptedAt)
 				.addKeyValue("duration_ms", millis)
 				.addKeyValue("bytes", this.bytes)
-				.addKeyValue("outcome", this.outcome)
-				.log("client={} port={} local={} local_port={} accepted_at={} duration_ms={} bytes={} outcome={}",
-						client, this.client.getPort(), local, localPort, acceptedAt,
-						String.format(java.util.Locale.ROOT, "%.3f", millis), this.bytes, this.outcome);
+				.addKeyValue("outcome", this.outcome);
+			String duration = String.format(java.util.Locale.ROOT, "%.3f", millis);
+			if (this.proxy == null) {
+				event.log(line, client, this.client.getPort(), local, localPort, acceptedAt, duration, this.bytes,
+						this.outcome);
+			}
+			else {
+				String proxy = Addresses.text(this.proxy.getAddress());
+				event.addKeyValue("proxy.address", proxy)
+					.addKeyValue("proxy.port", this.proxy.getPort())
+					.log(line + " proxy={} proxy_port={}", client, this.client.getPort(), local, localPort, acceptedAt,
+							duration, this.bytes, this.outcome, proxy, this.proxy.getPort());
+			}
 		}
 
 	}

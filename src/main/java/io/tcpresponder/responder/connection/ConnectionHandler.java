@@ -8,6 +8,9 @@ import io.tcpresponder.responder.limit.Admission;
 import io.tcpresponder.responder.limit.ClientKey;
 import io.tcpresponder.responder.limit.ConnectionLimits;
 import io.tcpresponder.responder.limit.Refusal;
+import io.tcpresponder.responder.proxy.HeaderCounts;
+import io.tcpresponder.responder.proxy.HeaderOutcome;
+import io.tcpresponder.responder.proxy.ProxyProtocol;
 import io.tcpresponder.transport.Connection;
 import io.tcpresponder.transport.Line;
 import io.tcpresponder.transport.Transport;
@@ -33,6 +36,10 @@ public final class ConnectionHandler {
 
 	private final PendingConnections pending;
 
+	private final HeaderCounts headerCounts = new HeaderCounts();
+
+	private volatile ProxyProtocol proxyProtocol;
+
 	/**
 	 * A handler of the given behaviour.
 	 * @param transport the transport whose readiness the pending connections wait on
@@ -42,14 +49,16 @@ public final class ConnectionHandler {
 	 * @param clientCloseTimeout how long to wait for the client to close, where the close mode waits
 	 * @param limits the connections held at once, until a restart changes them
 	 * @param accessLog where each connection's line goes
+	 * @param proxyProtocol which connections start with a PROXY protocol header, until a restart changes it
 	 */
 	public ConnectionHandler(Transport transport, String message, CloseMode closeMode, Duration writeTimeout,
-			Duration clientCloseTimeout, ConnectionLimits limits, AccessLog accessLog) {
+			Duration clientCloseTimeout, ConnectionLimits limits, AccessLog accessLog, ProxyProtocol proxyProtocol) {
 		this.line = Line.of(message);
 		this.closeMode = closeMode;
 		this.afterLine = closeMode.afterLine(clientCloseTimeout);
 		this.admission = new Admission(limits);
 		this.accessLog = accessLog;
+		this.proxyProtocol = proxyProtocol;
 		this.pending = new PendingConnections(transport, this.counts, writeTimeout);
 	}
 
@@ -61,6 +70,14 @@ public final class ConnectionHandler {
 	 */
 	public void serve(Connection connection, ListenerHistory.Entry listener) {
 		this.counts.onAccepted();
+		ProxyProtocol proxyProtocol = this.proxyProtocol;
+		if (proxyProtocol.enabled()) {
+			if (proxyProtocol.requiresHeader(connection.remote().getAddress())) {
+				awaitHeader(connection, listener, proxyProtocol);
+				return;
+			}
+			this.headerCounts.on(HeaderOutcome.UNTRUSTED_WITHOUT_HEADER);
+		}
 		ClientKey client = ClientKey.of(connection.remote().getAddress(), this.admission.limits());
 		Refusal refusal = this.admission.admit(client);
 		if (refusal != null) {
@@ -76,6 +93,40 @@ public final class ConnectionHandler {
 		catch (IOException | RuntimeException ex) {
 			exchange.end(FailureReason.of(ex));
 		}
+	}
+
+	/**
+	 * Holds a connection that must start with a PROXY protocol header, against {@code max-connections} alone, and
+	 * hands it to the pending connections' thread, which reads the header as it arrives: the accept thread never
+	 * reads or waits for one.
+	 */
+	private void awaitHeader(Connection connection, ListenerHistory.Entry listener, ProxyProtocol proxyProtocol) {
+		Refusal refusal = this.admission.admitUnnamed();
+		if (refusal != null) {
+			Exchange.refuse(this, connection, refusal);
+			return;
+		}
+		this.pending.add(new Exchange(this, connection, listener, null), proxyProtocol.headerTimeout());
+	}
+
+	/**
+	 * Applies a new PROXY protocol setting to the connections that come next.
+	 * @param proxyProtocol the setting
+	 */
+	public void proxyProtocol(ProxyProtocol proxyProtocol) {
+		this.proxyProtocol = proxyProtocol;
+	}
+
+	public ProxyProtocol proxyProtocol() {
+		return this.proxyProtocol;
+	}
+
+	/**
+	 * PROXY protocol headers by outcome.
+	 * @return the counts over the life of the process
+	 */
+	public HeaderCounts headerCounts() {
+		return this.headerCounts;
 	}
 
 	/**

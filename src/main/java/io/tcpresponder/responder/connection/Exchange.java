@@ -6,15 +6,20 @@ import java.net.InetSocketAddress;
 import io.tcpresponder.kernel.bind.ListenerHistory;
 import io.tcpresponder.responder.limit.ClientKey;
 import io.tcpresponder.responder.limit.Refusal;
+import io.tcpresponder.responder.proxy.HeaderOutcome;
+import io.tcpresponder.responder.proxy.HeaderReader;
+import io.tcpresponder.responder.proxy.InvalidHeaderException;
+import io.tcpresponder.responder.proxy.ProxyHeader;
 import io.tcpresponder.transport.Connection;
+import io.tcpresponder.transport.Readiness;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One accepted connection, from its first write to its end: the one place that says how a connection ends and how
- * it is counted. It ends closed and counted completed once the whole line is written, or else reset and counted
- * failed, so that a client sees the whole line and then the end of stream, or a reset, never part of the line
- * followed by a clean end. Its end lets go of what it held against the connection limits, and queues its access-log
- * line where the log is on.
+ * One accepted connection, from its PROXY protocol header, where it must send one, and its first write to its end:
+ * the one place that says how a connection ends and how it is counted. It ends closed and counted completed once the
+ * whole line is written, or else reset and counted failed, so that a client sees the whole line and then the end of
+ * stream, or a reset, never part of the line followed by a clean end. Its end lets go of what it held against the
+ * connection limits, and queues its access-log line where the log is on.
  */
 final class Exchange {
 
@@ -24,7 +29,17 @@ final class Exchange {
 
 	private final ListenerHistory.Entry listener;
 
-	private final ClientKey client;
+	/** The client it is held against the limits for; {@code null} while it waits for its header. */
+	private @Nullable ClientKey client;
+
+	/** Its PROXY protocol header as far as it has arrived; {@code null} once read, or where none is required. */
+	private @Nullable HeaderReader header;
+
+	/** The client's address and port: the socket's peer, or the client a PROXY protocol header named. */
+	private InetSocketAddress clientAddress;
+
+	/** The socket's peer where a PROXY protocol header was read: the proxy. */
+	private @Nullable InetSocketAddress proxy;
 
 	private final @Nullable InetSocketAddress local;
 
@@ -38,13 +53,17 @@ final class Exchange {
 	 * @param handler what serves the connection: its line, the behaviour after it, the counts, the limits and the log
 	 * @param connection the connection, just accepted
 	 * @param listener the record of the listener that accepted it, told of its close
-	 * @param client the client it is held against the limits for, released at its end
+	 * @param client the client it is held against the limits for, released at its end; {@code null} for a connection
+	 * held unnamed until its PROXY protocol header names the client
 	 */
-	Exchange(ConnectionHandler handler, Connection connection, ListenerHistory.Entry listener, ClientKey client) {
+	Exchange(ConnectionHandler handler, Connection connection, ListenerHistory.Entry listener,
+			@Nullable ClientKey client) {
 		this.handler = handler;
 		this.connection = connection;
 		this.listener = listener;
 		this.client = client;
+		this.header = (client != null) ? null : new HeaderReader();
+		this.clientAddress = connection.remote();
 		if (handler.accessLog().enabled()) {
 			this.acceptedAtMillis = System.currentTimeMillis();
 			this.acceptedNanos = System.nanoTime();
@@ -70,7 +89,7 @@ final class Exchange {
 		connection.abort();
 		handler.counts().onRefused(refusal);
 		if (accessLog.enabled()) {
-			accessLog.add(new AccessLog.Entry(connection.remote(), local, acceptedAtMillis, 0, 0,
+			accessLog.add(new AccessLog.Entry(connection.remote(), null, local, acceptedAtMillis, 0, 0,
 					"refused-" + refusal.value()));
 		}
 	}
@@ -82,6 +101,59 @@ final class Exchange {
 		catch (IOException ex) {
 			return null;
 		}
+	}
+
+	boolean awaitingHeader() {
+		return this.header != null;
+	}
+
+	/**
+	 * Reads what arrived of the PROXY protocol header and, once it is whole, holds the connection as the client it
+	 * names and writes the line: right after the header, never before.
+	 * @param readiness what the connection is watched by, which reads it
+	 * @return whether the exchange ended (an invalid header, a refusal, or the line written and closed)
+	 */
+	boolean readHeader(Readiness readiness) {
+		HeaderReader reader = this.header;
+		ProxyHeader header;
+		try {
+			header = reader.read((into, offset, length) -> readiness.read(this.connection, into, offset, length));
+		}
+		catch (InvalidHeaderException | IOException ex) {
+			this.handler.headerCounts().on(HeaderOutcome.INVALID);
+			return end(FailureReason.PROXY_INVALID);
+		}
+		if (header == null) {
+			return false;
+		}
+		this.handler.headerCounts().on(header.outcome());
+		this.header = null;
+		this.proxy = this.connection.remote();
+		if (header.source() != null) {
+			this.clientAddress = header.source();
+		}
+		ClientKey client = ClientKey.of(this.clientAddress.getAddress(), this.handler.admission().limits());
+		Refusal refusal = this.handler.admission().name(client);
+		if (refusal != null) {
+			this.connection.abort();
+			this.handler.counts().onRefused(refusal);
+			log("refused-" + refusal.value());
+			return true;
+		}
+		this.client = client;
+		try {
+			return write();
+		}
+		catch (IOException ex) {
+			return end(FailureReason.of(ex));
+		}
+	}
+
+	/**
+	 * Counts a header that did not come whole within its timeout; the exchange is then to be ended.
+	 */
+	void headerTimedOut() {
+		this.handler.headerCounts().on(HeaderOutcome.TIMEOUT);
 	}
 
 	/**
@@ -127,22 +199,36 @@ final class Exchange {
 		if (lineWritten()) {
 			this.connection.close();
 			this.listener.onClose();
-			this.handler.admission().release(this.client);
+			release();
 			this.handler.counts().onCompleted(this.written);
 			outcome = (reason != null) ? reason.tag() : afterLine().closesAtOnce() ? "completed" : "client-closed";
 		}
 		else {
 			this.connection.abort();
-			this.handler.admission().release(this.client);
+			release();
 			FailureReason failure = (reason != null) ? reason : FailureReason.ERROR;
 			this.handler.counts().onFailed(failure, this.written);
 			outcome = failure.tag();
 		}
-		if (this.handler.accessLog().enabled()) {
-			this.handler.accessLog().add(new AccessLog.Entry(this.connection.remote(), this.local, this.acceptedAtMillis,
-					System.nanoTime() - this.acceptedNanos, this.written, outcome));
-		}
+		log(outcome);
 		return true;
+	}
+
+	private void release() {
+		ClientKey client = this.client;
+		if (client != null) {
+			this.handler.admission().release(client);
+		}
+		else {
+			this.handler.admission().releaseUnnamed();
+		}
+	}
+
+	private void log(String outcome) {
+		if (this.handler.accessLog().enabled()) {
+			this.handler.accessLog().add(new AccessLog.Entry(this.clientAddress, this.proxy, this.local,
+					this.acceptedAtMillis, System.nanoTime() - this.acceptedNanos, this.written, outcome));
+		}
 	}
 
 }

@@ -20,10 +20,16 @@ public enum FailureReason {
 	SHUTDOWN,
 
 	/** Any other I/O error. */
-	ERROR;
+	ERROR,
+
+	/** What the connection sent was not a whole PROXY protocol header where one is required. */
+	PROXY_INVALID,
+
+	/** No whole PROXY protocol header within {@code responder.proxy-protocol.header-timeout}. */
+	PROXY_TIMEOUT;
 
 	public String tag() {
-		return name().toLowerCase(Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	static FailureReason of(Throwable ex) {

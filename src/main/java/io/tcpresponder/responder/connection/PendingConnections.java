@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finishes, on one thread, the exchanges the accept loop could not finish at once, so that no client can hold it up:
- * a line that did not go out in one write (a long line, a client that does not read), and the wait for the client to
- * close where that is what follows the line ({@link AfterLine}).
+ * the wait for a PROXY protocol header, read as it arrives, and the line right after it; a line that did not go out
+ * in one write (a long line, a client that does not read); and the wait for the client to close where that is what
+ * follows the line ({@link AfterLine}). A header not whole within its timeout is closed without the line.
  *
  * <p>
  * A write that makes no progress for the write timeout (the client takes no byte), or that is still going when the
@@ -61,7 +62,16 @@ final class PendingConnections {
 	 * @param exchange the exchange
 	 */
 	void add(Exchange exchange) {
-		Pending pending = new Pending(exchange);
+		add(exchange, Duration.ZERO);
+	}
+
+	/**
+	 * Takes over an exchange that waits for its PROXY protocol header.
+	 * @param exchange the exchange
+	 * @param headerTimeout how long its header may take
+	 */
+	void add(Exchange exchange, Duration headerTimeout) {
+		Pending pending = new Pending(exchange, headerTimeout.toNanos());
 		synchronized (this) {
 			if (this.draining) {
 				exchange.end(FailureReason.SHUTDOWN);
@@ -186,15 +196,15 @@ final class PendingConnections {
 
 		private boolean ended;
 
-		Pending(Exchange exchange) {
+		Pending(Exchange exchange, long headerTimeoutNanos) {
 			this.exchange = exchange;
-			this.deadline = System.nanoTime() + (exchange.lineWritten() ? clientCloseTimeoutNanos()
-					: PendingConnections.this.writeTimeoutNanos);
+			this.deadline = System.nanoTime() + (exchange.awaitingHeader() ? headerTimeoutNanos
+					: exchange.lineWritten() ? clientCloseTimeoutNanos() : PendingConnections.this.writeTimeoutNanos);
 		}
 
 		boolean watch(Readiness readiness) {
 			try {
-				readiness.watch(this.exchange.connection(), !this.exchange.lineWritten(), this);
+				readiness.watch(this.exchange.connection(), writing(), this);
 				return true;
 			}
 			catch (IOException ex) {
@@ -211,7 +221,19 @@ final class PendingConnections {
 				return;
 			}
 			try {
-				if (!this.exchange.lineWritten()) {
+				if (this.exchange.awaitingHeader()) {
+					if (this.exchange.readHeader(readiness)) {
+						readiness.forget(this.exchange.connection());
+						this.ended = true;
+					}
+					else if (!this.exchange.awaitingHeader()) {
+						// The header came, and what follows it began: the rest of the line, or the client's close.
+						this.deadline = System.nanoTime() + (this.exchange.lineWritten() ? clientCloseTimeoutNanos()
+								: PendingConnections.this.writeTimeoutNanos);
+						readiness.watch(this.exchange.connection(), writing(), this);
+					}
+				}
+				else if (!this.exchange.lineWritten()) {
 					int before = this.exchange.written();
 					boolean ended = this.exchange.write();
 					if (this.exchange.written() > before) {
@@ -235,6 +257,11 @@ final class PendingConnections {
 			}
 		}
 
+		/** Whether it waits to write, rather than to read (a header, or the client's close). */
+		private boolean writing() {
+			return !this.exchange.awaitingHeader() && !this.exchange.lineWritten();
+		}
+
 		private long clientCloseTimeoutNanos() {
 			Duration timeout = this.exchange.afterLine().clientCloseTimeout();
 			return (timeout != null) ? timeout.toNanos() : 0;
@@ -243,6 +270,10 @@ final class PendingConnections {
 		boolean expire(Readiness readiness, long now) {
 			if (now - this.deadline < 0) {
 				return false;
+			}
+			if (this.exchange.awaitingHeader()) {
+				this.exchange.headerTimedOut();
+				return end(readiness, FailureReason.PROXY_TIMEOUT);
 			}
 			if (this.exchange.lineWritten()) {
 				PendingConnections.this.counts.onClientCloseTimeout();

@@ -62,6 +62,47 @@ public final class Admission {
 	}
 
 	/**
+	 * Holds a connection whose client is not known yet, as it waits for its PROXY protocol header: against
+	 * {@code max-connections} alone, until {@link #name} names its client.
+	 * @return {@code null} when held, to be named or {@link #releaseUnnamed released}; else the limit it is over
+	 */
+	public synchronized @Nullable Refusal admitUnnamed() {
+		if (this.held >= this.limits.maxConnections()) {
+			return Refusal.MAX_CONNECTIONS;
+		}
+		this.held++;
+		return null;
+	}
+
+	/**
+	 * Names the client of a connection that {@link #admitUnnamed} held: held against the client's limit too, to be
+	 * {@link #release released} as the client's; or, over that limit, let go of.
+	 * @param client the client
+	 * @return {@code null} when held; else the limit it is over, and the connection is no longer held
+	 */
+	public synchronized @Nullable Refusal name(ClientKey client) {
+		Count count = this.byClient.get(client);
+		int perClient = this.limits.maxConnectionsPerClient();
+		if (count != null && perClient > 0 && count.value >= perClient) {
+			this.held--;
+			return Refusal.MAX_CONNECTIONS_PER_CLIENT;
+		}
+		if (count == null) {
+			count = new Count();
+			this.byClient.put(client, count);
+		}
+		count.value++;
+		return null;
+	}
+
+	/**
+	 * Lets go of a connection that {@link #admitUnnamed} held and nothing named.
+	 */
+	public synchronized void releaseUnnamed() {
+		this.held--;
+	}
+
+	/**
 	 * Lets go of a connection that {@link #admit} held.
 	 * @param client its client
 	 */

@@ -230,7 +230,8 @@ final class ListenerGroup {
 			.collect(Collectors.joining(", "));
 		String port = " port " + this.settings.port();
 		String options = " (" + this.settings.options().describe() + ", " + this.transport.name() + " transport; "
-				+ this.settings.limits().describe() + ")";
+				+ this.settings.limits().describe()
+				+ (this.settings.proxyProtocol().enabled() ? "; " + this.settings.proxyProtocol().describe() : "") + ")";
 		if (failed.isEmpty()) {
 			logger.info("TCP responder listening on " + listening + port + options);
 		}

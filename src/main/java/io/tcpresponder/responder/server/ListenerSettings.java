@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 import io.tcpresponder.responder.limit.ConnectionLimits;
+import io.tcpresponder.responder.proxy.ProxyProtocol;
 import io.tcpresponder.transport.SocketOptions;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -22,11 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param port the port, 0 for any free port
  * @param options the socket options every listener is bound with
  * @param limits the connections held at once, in all and per client
+ * @param proxyProtocol which connections start with a PROXY protocol header
  */
 public record ListenerSettings(
 		@Size(max = ListenerSettings.MAX_ADDRESSES, message = "must be at most {max} addresses")
 		@UniqueElements(message = "must be distinct addresses") List<@LocalAddress InetAddress> addresses,
-		@Min(0) @Max(65535) int port, @Valid SocketOptions options, @Valid ConnectionLimits limits) {
+		@Min(0) @Max(65535) int port, @Valid SocketOptions options, @Valid ConnectionLimits limits,
+		@Valid ProxyProtocol proxyProtocol) {
 
 	/** Far more addresses than a host serves one port on; a bound on listener threads and metric rows. */
 	public static final int MAX_ADDRESSES = 16;
@@ -44,19 +47,23 @@ public record ListenerSettings(
 	}
 
 	public ListenerSettings withPort(int port) {
-		return new ListenerSettings(this.addresses, port, this.options, this.limits);
+		return new ListenerSettings(this.addresses, port, this.options, this.limits, this.proxyProtocol);
 	}
 
 	public ListenerSettings withAddresses(List<InetAddress> addresses) {
-		return new ListenerSettings(addresses, this.port, this.options, this.limits);
+		return new ListenerSettings(addresses, this.port, this.options, this.limits, this.proxyProtocol);
 	}
 
 	public ListenerSettings withOptions(SocketOptions options) {
-		return new ListenerSettings(this.addresses, this.port, options, this.limits);
+		return new ListenerSettings(this.addresses, this.port, options, this.limits, this.proxyProtocol);
 	}
 
 	public ListenerSettings withLimits(ConnectionLimits limits) {
-		return new ListenerSettings(this.addresses, this.port, this.options, limits);
+		return new ListenerSettings(this.addresses, this.port, this.options, limits, this.proxyProtocol);
+	}
+
+	public ListenerSettings withProxyProtocol(ProxyProtocol proxyProtocol) {
+		return new ListenerSettings(this.addresses, this.port, this.options, this.limits, proxyProtocol);
 	}
 
 	/**

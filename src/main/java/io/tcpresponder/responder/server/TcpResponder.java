@@ -82,6 +82,7 @@ public final class TcpResponder {
 			RestartResult result = mode.replace(this.listeners, next);
 			if (!(result instanceof RestartResult.Refused)) {
 				this.connections.admission().limits(next.limits());
+				this.connections.proxyProtocol(next.proxyProtocol());
 				this.connections.counts().onRestart(result.bound());
 				afterBind();
 			}

@@ -3,6 +3,7 @@ package io.tcpresponder.transport.linux;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -348,6 +349,16 @@ public final class NativeTransport implements Transport {
 				}
 			}
 			return false;
+		}
+
+		@Override
+		public int read(Connection connection, byte[] into, int offset, int length) throws IOException {
+			MemorySegment buffer = this.discard.asSlice(0, Math.min(length, this.discard.byteSize()));
+			int read = NativeSocket.receive(fd(connection), buffer);
+			if (read > 0) {
+				MemorySegment.copy(this.discard, ValueLayout.JAVA_BYTE, 0, into, offset, read);
+			}
+			return read;
 		}
 
 		@Override

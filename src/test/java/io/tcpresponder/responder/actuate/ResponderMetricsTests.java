@@ -56,7 +56,7 @@ class ResponderMetricsTests {
 		assertThat(this.registry.get("responder.restarts").tag("outcome", "succeeded").functionCounter().count())
 			.isEqualTo(1);
 		assertThat(this.registry.get("responder.restarts").tag("outcome", "failed").functionCounter().count()).isZero();
-		assertThat(this.registry.get("responder.connections.failed").functionCounters()).hasSize(4)
+		assertThat(this.registry.get("responder.connections.failed").functionCounters()).hasSize(6)
 			.allMatch((counter) -> counter.count() == 0);
 		assertThat(this.registry.get("responder.listening").gauge().value()).isEqualTo(1);
 	}
@@ -109,7 +109,9 @@ class ResponderMetricsTests {
 			.containsEntry("responder.connections.accepted", Set.of(Set.of()))
 			.containsEntry("responder.listening", Set.of(Set.of("address")));
 		assertThat(tagValues("responder.connections.failed", "reason")).containsExactlyInAnyOrder("reset", "timeout",
-				"shutdown", "error");
+				"shutdown", "error", "proxy-invalid", "proxy-timeout");
+		assertThat(tagValues("responder.proxy.headers", "outcome")).containsExactlyInAnyOrder("v1", "v2", "local",
+				"invalid", "timeout", "untrusted-without-header");
 		assertThat(tagValues("responder.restarts", "outcome")).containsExactlyInAnyOrder("succeeded", "failed");
 	}
 

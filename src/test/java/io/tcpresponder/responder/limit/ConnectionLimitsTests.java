@@ -17,7 +17,6 @@ import io.tcpresponder.responder.TransportChoice;
 import io.tcpresponder.responder.connection.AccessLog;
 import io.tcpresponder.responder.connection.CloseMode;
 import io.tcpresponder.responder.connection.ConnectionCounts;
-import io.tcpresponder.responder.server.ListenerSettings;
 import io.tcpresponder.responder.server.Responders;
 import io.tcpresponder.responder.server.RestartMode;
 import io.tcpresponder.responder.server.TcpResponder;
@@ -77,8 +76,7 @@ class ConnectionLimitsTests {
 
 		// The held connections outlive the listener they came from; the new limit counts them.
 		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND,
-				(settings) -> new ListenerSettings(settings.addresses(), settings.port(), settings.options(),
-						settings.limits().withMaxConnections(60)))
+				(settings) -> settings.withLimits(settings.limits().withMaxConnections(60)))
 			.bound()).isTrue();
 		for (int i = 0; i < 20; i++) {
 			hold(InetAddress.ofLiteral("127.0.1." + (1 + i)), port);
@@ -224,7 +222,7 @@ class ConnectionLimitsTests {
 	}
 
 	private TcpResponder start(ConnectionLimits limits, AccessLog accessLog) {
-		return this.responders.start(new ListenerSettings(List.of(), 0, SocketOptionsProperties.defaults().withBacklog(128), limits),
+		return this.responders.start(Responders.settings(List.of(), 0, SocketOptionsProperties.defaults().withBacklog(128)).withLimits(limits),
 				LINE, CloseMode.CLIENT_FIRST, HELD, accessLog);
 	}
 

@@ -21,6 +21,7 @@ import io.tcpresponder.responder.connection.CloseMode;
 import io.tcpresponder.responder.connection.ConnectionCounts;
 import io.tcpresponder.responder.connection.ConnectionHandler;
 import io.tcpresponder.responder.limit.ConnectionLimits;
+import io.tcpresponder.responder.proxy.ProxyProtocol;
 import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.SocketOptions;
 import io.tcpresponder.transport.Transport;
@@ -161,7 +162,7 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 			CloseMode closeMode, Duration writeTimeout, Duration clientCloseTimeout, boolean retryBind,
 			AccessLog accessLog) {
 		ConnectionHandler connections = new ConnectionHandler(transport, line, closeMode, writeTimeout,
-				clientCloseTimeout, settings.limits(), accessLog);
+				clientCloseTimeout, settings.limits(), accessLog, settings.proxyProtocol());
 		return new TcpResponder(transport, settings, connections, new BindOracle(KernelSocketTable.choose().get(), CLOCK),
 				retryBind);
 	}
@@ -171,7 +172,7 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 	 * @return the settings
 	 */
 	public static ListenerSettings settings(List<InetAddress> addresses, int port, SocketOptions options) {
-		return new ListenerSettings(addresses, port, options, ConnectionLimits.NONE);
+		return new ListenerSettings(addresses, port, options, ConnectionLimits.NONE, ProxyProtocol.OFF);
 	}
 
 	/**
