@@ -5,7 +5,9 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -107,6 +109,48 @@ class ResponderEndpointIntegrationTests {
 					+ limits.get("maxConnectionsPerClient") + ", \"ipv6Prefix\": " + limits.get("ipv6Prefix") + "}")
 				.statusCode()).isEqualTo(200);
 		}
+	}
+
+	/**
+	 * The PROXY protocol changes in a restart body, checked as the configuration is; the GET says the setting and
+	 * counts the headers, and a connection then needs one.
+	 */
+	@Test
+	void theProxyProtocolChangesInARestartBody() throws IOException {
+		JsonNode before = this.before.get("proxyProtocol");
+		assertThat(before.get("enabled").asBoolean()).isFalse();
+		assertThat(names(before.get("headers"))).containsExactlyInAnyOrder("v1", "v2", "local", "invalid", "timeout",
+				"untrustedWithoutHeader");
+		try {
+			HttpResponse<String> changed = this.actuator.post("/actuator/responder/restart",
+					"{\"proxyProtocol\": true, \"trustedProxies\": [\"127.0.0.0/8\", \"::1\"], \"headerTimeout\": \"2s\"}");
+			assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+			JsonNode setting = Actuator.json(changed).get("proxyProtocol");
+			assertThat(setting.get("enabled").asBoolean()).isTrue();
+			assertThat(setting.get("trustedProxies").valueStream().map(JsonNode::asString))
+				.containsExactly("127.0.0.0/8", "::1/128");
+			assertThat(Duration.parse(setting.get("headerTimeout").asString())).isEqualTo(Duration.ofSeconds(2));
+			try (Socket client = Clients.connect(this.port)) {
+				client.getOutputStream().write("PROXY TCP4 192.0.2.1 198.51.100.1 1 2\r\n".getBytes(StandardCharsets.US_ASCII));
+				assertThat(Clients.readToEnd(client)).isEqualTo(LINE);
+			}
+			assertThat(this.actuator.responder().at("/proxyProtocol/headers/v1").asLong()).isEqualTo(1);
+			for (String bad : new String[] { "{\"trustedProxies\": [\"proxy.example\"]}",
+					"{\"trustedProxies\": [\"10.0.0.0/33\"]}", "{\"headerTimeout\": \"0s\"}",
+					"{\"headerTimeout\": \"soon\"}", "{\"headerTimeout\": 3}", "{\"proxyProtocol\": \"yes\"}" }) {
+				HttpResponse<String> refused = this.actuator.post("/actuator/responder/restart", bad);
+				assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+				assertThat(Actuator.json(refused).get("field").asString()).as(bad)
+					.isEqualTo(bad.substring(2, bad.indexOf('"', 2)));
+			}
+			assertThat(this.actuator.responder().at("/proxyProtocol/enabled").asBoolean()).isTrue();
+		}
+		finally {
+			assertThat(this.actuator.post("/actuator/responder/restart",
+					"{\"proxyProtocol\": false, \"trustedProxies\": [], \"headerTimeout\": \"3s\"}").statusCode())
+				.isEqualTo(200);
+		}
+		assertThat(Clients.fetch(this.port)).isEqualTo(LINE);
 	}
 
 	@Test
