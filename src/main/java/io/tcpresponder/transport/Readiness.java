@@ -19,6 +19,28 @@ public interface Readiness extends AutoCloseable {
 	void watch(Connection connection, boolean writable, Object attachment) throws IOException;
 
 	/**
+	 * Starts watching a new connection until it can be read from, from any thread, without waking the thread that
+	 * waits, where the transport can: a new connection then costs that thread no wakeup of its own, only the one its
+	 * bytes cause. That thread then {@link #adopt adopts} it before it reports it.
+	 * @param connection a connection not watched yet
+	 * @return whether it is watched now; if not, the waiting thread is to {@link #watch} it
+	 * @throws IOException if the connection cannot be watched
+	 */
+	default boolean watchReadableFromAnyThread(Connection connection) throws IOException {
+		return false;
+	}
+
+	/**
+	 * On the waiting thread, gives a connection that {@link #watchReadableFromAnyThread} watches its attachment, so
+	 * that {@link #await} reports it; until then a readiness of it waits to be reported.
+	 * @param connection the connection
+	 * @param attachment what {@link #await} reports when the connection is ready
+	 */
+	default void adopt(Connection connection, Object attachment) {
+		throw new UnsupportedOperationException("Connections are watched from the waiting thread only");
+	}
+
+	/**
 	 * Stops watching a connection, before it is closed.
 	 * @param connection the connection
 	 */

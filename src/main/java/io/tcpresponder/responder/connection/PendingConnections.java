@@ -49,6 +49,9 @@ final class PendingConnections {
 
 	private volatile long drainDeadline;
 
+	/** When the thread wakes by itself at the latest, while it may be waiting. */
+	private volatile long wakesAt;
+
 	private volatile boolean draining;
 
 	PendingConnections(Transport transport, ConnectionCounts counts, Duration writeTimeout) {
@@ -78,11 +81,24 @@ final class PendingConnections {
 				return;
 			}
 			Readiness readiness = startIfNeeded(exchange);
-			if (readiness != null) {
-				this.incoming.add(pending);
-				if (this.mayWait.compareAndSet(true, false)) {
-					readiness.wakeup();
+			if (readiness == null) {
+				return;
+			}
+			if (exchange.awaitingHeader()) {
+				// The header's bytes wake the thread, where the transport lets this thread watch the connection: no
+				// wakeup of its own, unless the thread would wake after the header's deadline.
+				try {
+					pending.watchedAlready = readiness.watchReadableFromAnyThread(exchange.connection());
 				}
+				catch (IOException ex) {
+					exchange.end(FailureReason.of(ex));
+					return;
+				}
+			}
+			this.incoming.add(pending);
+			if ((!pending.watchedAlready || pending.deadline - this.wakesAt < 0)
+					&& this.mayWait.compareAndSet(true, false)) {
+				readiness.wakeup();
 			}
 		}
 	}
@@ -136,6 +152,9 @@ final class PendingConnections {
 		List<Pending> pending = new ArrayList<>();
 		try {
 			while (true) {
+				// No later than this wait can end, until the wait's own end is known below: an exchange added
+				// meanwhile with an earlier deadline wakes the thread.
+				this.wakesAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 				this.mayWait.set(true);
 				for (Pending added; (added = this.incoming.poll()) != null;) {
 					if (added.watch(readiness)) {
@@ -150,6 +169,7 @@ final class PendingConnections {
 				}
 				// Exchanges added meanwhile are watched first; those watched already are then only polled.
 				long timeout = this.incoming.isEmpty() ? waitMillis(pending, now) : 0;
+				this.wakesAt = now + TimeUnit.MILLISECONDS.toNanos(timeout);
 				readiness.await(timeout, (attachment) -> ((Pending) attachment).ready(readiness));
 				this.mayWait.set(false);
 				// Only after the ready exchanges had their turn: a client that read while this thread was held up (a
@@ -196,6 +216,9 @@ final class PendingConnections {
 
 		private boolean ended;
 
+		/** Watched by the thread that added it already: only to be adopted. */
+		private boolean watchedAlready;
+
 		Pending(Exchange exchange, long headerTimeoutNanos) {
 			this.exchange = exchange;
 			this.deadline = System.nanoTime() + (exchange.awaitingHeader() ? headerTimeoutNanos
@@ -203,6 +226,10 @@ final class PendingConnections {
 		}
 
 		boolean watch(Readiness readiness) {
+			if (this.watchedAlready) {
+				readiness.adopt(this.exchange.connection(), this);
+				return true;
+			}
 			try {
 				readiness.watch(this.exchange.connection(), writing(), this);
 				return true;

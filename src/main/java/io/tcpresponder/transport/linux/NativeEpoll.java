@@ -47,6 +47,10 @@ final class NativeEpoll implements AutoCloseable {
 
 	private static final int MAX_EVENTS = 256;
 
+	/** An epoll_event for {@link #add} on each thread that calls it: the accept threads. */
+	private static final ThreadLocal<MemorySegment> CHANGES = ThreadLocal
+		.withInitial(() -> Arena.ofAuto().allocate(EVENT_SIZE));
+
 	private static final MethodHandle EPOLL_CREATE1 = Libc.checkedDowncall("epoll_create1",
 			FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
@@ -118,12 +122,39 @@ final class NativeEpoll implements AutoCloseable {
 	 * @throws ErrnoException if the call fails
 	 */
 	void watch(int fd, int events, Object attachment) throws ErrnoException {
-		if (fd >= this.attachments.length) {
-			int length = Math.max(fd + 1, this.attachments.length * 2);
-			this.attachments = Arrays.copyOf(this.attachments, length);
-			this.watched = Arrays.copyOf(this.watched, length);
-		}
+		grow(fd);
 		control(this.watched[fd] ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, events);
+		this.watched[fd] = true;
+		this.attachments[fd] = attachment;
+	}
+
+	/**
+	 * Adds a descriptor to the epoll set from any thread, without waking the waiting one (epoll_ctl may be called
+	 * while another thread is in epoll_wait, and that call reports the descriptor once it is ready). Its readiness is
+	 * reported once it is {@link #adopt adopted}; level-triggered, it is not lost meanwhile.
+	 * @param fd the descriptor
+	 * @param events what to wait for
+	 * @throws ErrnoException if the call fails
+	 */
+	void add(int fd, int events) throws ErrnoException {
+		MemorySegment change = CHANGES.get();
+		change.set(JAVA_INT_UNALIGNED, 0, events);
+		change.set(JAVA_INT_UNALIGNED, DATA_OFFSET, fd);
+		try {
+			int result = (int) EPOLL_CTL.invokeExact(Libc.state(), this.epfd, EPOLL_CTL_ADD, fd, change);
+		}
+		catch (Throwable ex) {
+			throw Libc.failure(ex);
+		}
+	}
+
+	/**
+	 * On the waiting thread, takes over a descriptor that {@link #add} put in the set.
+	 * @param fd the descriptor
+	 * @param attachment what {@link #await} reports for it
+	 */
+	void adopt(int fd, Object attachment) {
+		grow(fd);
 		this.watched[fd] = true;
 		this.attachments[fd] = attachment;
 	}
@@ -136,6 +167,14 @@ final class NativeEpoll implements AutoCloseable {
 		if (fd < this.watched.length) {
 			this.watched[fd] = false;
 			this.attachments[fd] = null;
+		}
+	}
+
+	private void grow(int fd) {
+		if (fd >= this.attachments.length) {
+			int length = Math.max(fd + 1, this.attachments.length * 2);
+			this.attachments = Arrays.copyOf(this.attachments, length);
+			this.watched = Arrays.copyOf(this.watched, length);
 		}
 	}
 

@@ -327,6 +327,17 @@ public final class NativeTransport implements Transport {
 		}
 
 		@Override
+		public boolean watchReadableFromAnyThread(Connection connection) throws IOException {
+			this.epoll.add(fd(connection), NativeEpoll.EPOLLIN | NativeEpoll.EPOLLRDHUP);
+			return true;
+		}
+
+		@Override
+		public void adopt(Connection connection, Object attachment) {
+			this.epoll.adopt(fd(connection), attachment);
+		}
+
+		@Override
 		public void forget(Connection connection) {
 			this.epoll.forget(fd(connection));
 		}
