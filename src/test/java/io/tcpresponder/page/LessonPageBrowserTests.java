@@ -139,6 +139,9 @@ class LessonPageBrowserTests {
 			assertThat(number(browser.textOf("dd[data-state=TIME_WAIT]"))).isEqualTo(timeWait);
 		});
 		assertThat(number(browser.textOf("[data-figure=accepted]"))).isGreaterThanOrEqualTo(3);
+		assertThat(browser.textOf("[data-figure=proxyProtocol]")).as("the PROXY protocol setting").isEqualTo("off");
+		assertThat(browser.textOf("[data-figure=proxyHeaders]")).as("headers: v1 / v2 / local / invalid / timeout / direct")
+			.isEqualTo("0 / 0 / 0 / 0 / 0 / 0");
 		browser.screenshot("time-wait");
 	}
 
