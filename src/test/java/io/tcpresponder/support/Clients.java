@@ -153,6 +153,20 @@ public final class Clients {
 		return held;
 	}
 
+	/**
+	 * Whether a connection ends, by a close or a reset, without a byte of the line.
+	 * @param socket the client
+	 * @return whether it does
+	 */
+	public static boolean endsWithoutALine(Socket socket) {
+		try {
+			return socket.getInputStream().read() == -1;
+		}
+		catch (IOException ex) {
+			return true;
+		}
+	}
+
 	public static String readLine(Socket socket) throws IOException {
 		ByteArrayOutputStream line = new ByteArrayOutputStream();
 		InputStream in = socket.getInputStream();

@@ -7,11 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.tcpresponder.responder.SocketOptionsProperties;
 import io.tcpresponder.responder.TransportChoice;
 import io.tcpresponder.responder.connection.AccessLog;
@@ -20,12 +16,12 @@ import io.tcpresponder.responder.connection.ConnectionCounts;
 import io.tcpresponder.responder.server.Responders;
 import io.tcpresponder.responder.server.RestartMode;
 import io.tcpresponder.responder.server.TcpResponder;
+import io.tcpresponder.support.AccessLogLines;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.EachTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,8 +110,7 @@ class ConnectionLimitsTests {
 
 	@Test
 	void theAccessLogHasOneLinePerConnectionWithItsClientAndHowItEnded() throws IOException {
-		ListAppender<ILoggingEvent> lines = accessLogLines();
-		try {
+		try (AccessLogLines lines = AccessLogLines.keep()) {
 			TcpResponder responder = start(new ConnectionLimits(100, 1, 32, 64), new AccessLog(true));
 			int port = responder.settings().port();
 			for (int i = 0; i < 3; i++) {
@@ -127,10 +122,10 @@ class ConnectionLimitsTests {
 			assertThat(Clients.readLine(holding)).isEqualTo(LINE);
 			Socket refused = hold(InetAddress.ofLiteral("127.0.0.3"), port);
 			await().atMost(WAIT).until(() -> responder.connections().counts().refused() == 1);
-			assertThat(endsWithoutALine(refused)).as("reset, no line").isTrue();
+			assertThat(Clients.endsWithoutALine(refused)).as("reset, no line").isTrue();
 			holding.close();
-			await().atMost(WAIT).until(() -> lines.list.size() == 5);
-			List<Map<String, Object>> fields = lines.list.stream().map(ConnectionLimitsTests::fields).toList();
+			await().atMost(WAIT).until(() -> lines.size() == 5);
+			List<Map<String, Object>> fields = lines.fields();
 			assertThat(fields).filteredOn((line) -> "127.0.0.1".equals(line.get("client.address")))
 				.hasSize(3)
 				.allSatisfy((line) -> assertThat(line).containsEntry("outcome", "client-closed")
@@ -141,19 +136,15 @@ class ConnectionLimitsTests {
 			assertThat(fields).filteredOn((line) -> "127.0.0.3".equals(line.get("client.address")))
 				.extracting((line) -> line.get("outcome"))
 				.containsExactlyInAnyOrder("refused-max-connections-per-client", "client-closed");
-			assertThat(lines.list).allSatisfy((line) -> assertThat(line.getThreadName()).isEqualTo("responder-access-log"));
-			assertThat(lines.list.getFirst().getFormattedMessage()).startsWith("client=127.0.0.1 port=")
+			assertThat(lines.events()).allSatisfy((line) -> assertThat(line.getThreadName()).isEqualTo("responder-access-log"));
+			assertThat(lines.events().getFirst().getFormattedMessage()).startsWith("client=127.0.0.1 port=")
 				.contains("local=127.0.0.1 local_port=" + port, "bytes=" + LINE.length(), "outcome=client-closed");
-		}
-		finally {
-			accessLogger().detachAppender(lines);
 		}
 	}
 
 	@Test
 	void underLoadAndRestartsTheCountsStayExactAndTheAccessLogHasALinePerConnection() throws Exception {
-		ListAppender<ILoggingEvent> lines = accessLogLines();
-		try {
+		try (AccessLogLines lines = AccessLogLines.keep()) {
 			// Two client threads per address, each one connection at a time: both limits are met now and then.
 			TcpResponder responder = start(new ConnectionLimits(3, 1, 32, 64), new AccessLog(true));
 			int port = responder.settings().port();
@@ -185,41 +176,16 @@ class ConnectionLimitsTests {
 			assertThat(responder.connections().counts().refused(Refusal.MAX_CONNECTIONS)).isPositive();
 			assertThat(responder.connections().counts().refused(Refusal.MAX_CONNECTIONS_PER_CLIENT)).isPositive();
 			assertThat(responder.connections().admission().held(5).connections()).isZero();
-			await().atMost(WAIT).until(() -> lines.list.size() == counts.accepted());
-			assertThat(lines.list.stream().map((line) -> String.valueOf(fields(line).get("outcome"))))
+			await().atMost(WAIT).until(() -> lines.size() == counts.accepted());
+			assertThat(lines.fields()).extracting((line) -> String.valueOf(line.get("outcome")))
 				.filteredOn((outcome) -> outcome.startsWith("refused-"))
 				.hasSize((int) counts.refused());
 		}
-		finally {
-			accessLogger().detachAppender(lines);
-		}
 	}
 
-	/** Keeps every line of the access log from now on, until detached from {@link #accessLogger()}. */
-	private static ListAppender<ILoggingEvent> accessLogLines() {
-		ListAppender<ILoggingEvent> lines = new ListAppender<>();
-		lines.start();
-		accessLogger().addAppender(lines);
-		return lines;
-	}
 
-	private static Logger accessLogger() {
-		return (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-	}
 
-	private static boolean endsWithoutALine(Socket socket) {
-		try {
-			return socket.getInputStream().read() == -1;
-		}
-		catch (IOException ex) {
-			return true; // reset
-		}
-	}
 
-	private static Map<String, Object> fields(ILoggingEvent event) {
-		return event.getKeyValuePairs().stream().collect(Collectors.toMap((pair) -> pair.key,
-				(pair) -> (pair.value instanceof Integer number) ? (Object) number.longValue() : pair.value));
-	}
 
 	private TcpResponder start(ConnectionLimits limits, AccessLog accessLog) {
 		return this.responders.start(Responders.settings(List.of(), 0, SocketOptionsProperties.defaults().withBacklog(128)).withLimits(limits),

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.tcpresponder.responder.proxy.BinaryHeaders.ipv4;
+import static io.tcpresponder.responder.proxy.BinaryHeaders.v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -219,25 +221,6 @@ class HeaderReaderTests {
 		return text.getBytes(StandardCharsets.ISO_8859_1);
 	}
 
-	private static byte[] v2(int versionAndCommand, int familyAndProtocol, byte[] rest) {
-		return ByteBuffer.allocate(16 + rest.length)
-			.put(BinaryHeader.SIGNATURE)
-			.put((byte) versionAndCommand)
-			.put((byte) familyAndProtocol)
-			.putShort((short) rest.length)
-			.put(rest)
-			.array();
-	}
-
-	private static byte[] ipv4(String source, String destination, int sourcePort, int destinationPort) {
-		return ByteBuffer.allocate(12)
-			.put(InetAddress.ofLiteral(source).getAddress())
-			.put(InetAddress.ofLiteral(destination).getAddress())
-			.putShort((short) sourcePort)
-			.putShort((short) destinationPort)
-			.array();
-	}
-
 	private static InetSocketAddress address(String address, int port) {
 		return new InetSocketAddress(InetAddress.ofLiteral(address), port);
 	}
@@ -279,6 +262,5 @@ class HeaderReaderTests {
 		}
 
 	}
-
 
 }

@@ -1,7 +1,6 @@
 package io.tcpresponder.responder.proxy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -10,11 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.tcpresponder.responder.SocketOptionsProperties;
 import io.tcpresponder.responder.TransportChoice;
 import io.tcpresponder.responder.connection.AccessLog;
@@ -27,14 +22,15 @@ import io.tcpresponder.responder.server.ListenerSettings;
 import io.tcpresponder.responder.server.Responders;
 import io.tcpresponder.responder.server.RestartMode;
 import io.tcpresponder.responder.server.TcpResponder;
+import io.tcpresponder.support.AccessLogLines;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.EachTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 import static io.tcpresponder.support.Clients.LINE;
+import static io.tcpresponder.responder.proxy.BinaryHeaders.v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,25 +66,21 @@ class ProxyProtocolTests {
 
 	@Test
 	void aV1HeaderIsFollowedByTheLineAndNamesTheClient() throws IOException {
-		ListAppender<ILoggingEvent> log = accessLogLines();
-		try {
+		try (AccessLogLines log = AccessLogLines.keep()) {
 			TcpResponder responder = start(proxyProtocol(), ConnectionLimits.NONE, new AccessLog(true));
 			Socket client = connect(responder);
 			send(client, "PROXY TCP4 192.0.2.1 198.51.100.1 56324 9000\r\n");
 			assertThat(Clients.readToEnd(client)).isEqualTo(LINE);
 			assertThat(headers(responder, HeaderOutcome.V1)).isEqualTo(1);
-			await().atMost(WAIT).until(() -> log.list.size() == 1);
-			Map<String, Object> line = fields(log.list.getFirst());
+			await().atMost(WAIT).until(() -> log.size() == 1);
+			Map<String, Object> line = AccessLogLines.fields(log.events().getFirst());
 			assertThat(line).containsEntry("client.address", "192.0.2.1")
 				.containsEntry("client.port", 56324L)
 				.containsEntry("proxy.address", "127.0.0.1")
 				.containsEntry("proxy.port", (long) client.getLocalPort())
 				.containsEntry("outcome", "completed");
-			assertThat(log.list.getFirst().getFormattedMessage()).startsWith("client=192.0.2.1 port=56324 ")
+			assertThat(log.events().getFirst().getFormattedMessage()).startsWith("client=192.0.2.1 port=56324 ")
 				.endsWith(" proxy=127.0.0.1 proxy_port=" + client.getLocalPort());
-		}
-		finally {
-			accessLogger().detachAppender(log);
 		}
 	}
 
@@ -137,12 +129,12 @@ class ProxyProtocolTests {
 		for (byte[] bytes : hostile) {
 			Socket client = connect(responder);
 			client.getOutputStream().write(bytes);
-			assertThat(endsWithoutALine(client)).as(new String(bytes, StandardCharsets.ISO_8859_1)).isTrue();
+			assertThat(Clients.endsWithoutALine(client)).as(new String(bytes, StandardCharsets.ISO_8859_1)).isTrue();
 		}
 		Socket closes = connect(responder);
 		send(closes, "PROXY TCP4 192.0.2.1 ");
 		closes.shutdownOutput();
-		assertThat(endsWithoutALine(closes)).as("the end of stream before a whole header").isTrue();
+		assertThat(Clients.endsWithoutALine(closes)).as("the end of stream before a whole header").isTrue();
 		await().atMost(WAIT).until(() -> headers(responder, HeaderOutcome.INVALID) == hostile.size() + 1);
 		ConnectionCounts counts = responder.connections().counts();
 		await().atMost(WAIT).until(() -> counts.failed(FailureReason.PROXY_INVALID) == hostile.size() + 1);
@@ -161,7 +153,7 @@ class ProxyProtocolTests {
 		byte[] header = v2(0x21, 0x11, new byte[12]);
 		longer.getOutputStream().write(header, 0, 20);
 		for (Socket client : List.of(silent, cut, longer)) {
-			assertThat(endsWithoutALine(client)).isTrue();
+			assertThat(Clients.endsWithoutALine(client)).isTrue();
 		}
 		await().atMost(WAIT).until(() -> headers(responder, HeaderOutcome.TIMEOUT) == 3);
 		assertThat(responder.connections().counts().failed(FailureReason.PROXY_TIMEOUT)).isEqualTo(3);
@@ -180,7 +172,7 @@ class ProxyProtocolTests {
 		assertThat(headers(responder, HeaderOutcome.UNTRUSTED_WITHOUT_HEADER)).isEqualTo(1);
 		Socket proxy = Clients.connectFrom(InetAddress.ofLiteral("127.0.0.2"), port);
 		this.clients.add(proxy);
-		assertThat(endsWithoutALine(proxy)).as("127.0.0.2 sends no header: closed at the timeout").isTrue();
+		assertThat(Clients.endsWithoutALine(proxy)).as("127.0.0.2 sends no header: closed at the timeout").isTrue();
 		Socket proxied = Clients.connectFrom(InetAddress.ofLiteral("127.0.0.2"), port);
 		this.clients.add(proxied);
 		send(proxied, "PROXY TCP4 192.0.2.9 198.51.100.1 1 2\r\n");
@@ -202,7 +194,7 @@ class ProxyProtocolTests {
 		assertThat(Clients.readLine(first)).isEqualTo(LINE);
 		Socket again = connect(responder);
 		send(again, "PROXY TCP4 192.0.2.1 198.51.100.1 1001 9000\r\n");
-		assertThat(endsWithoutALine(again)).as("192.0.2.1 holds one already").isTrue();
+		assertThat(Clients.endsWithoutALine(again)).as("192.0.2.1 holds one already").isTrue();
 		Socket other = connect(responder);
 		send(other, "PROXY TCP4 192.0.2.2 198.51.100.1 1002 9000\r\n");
 		assertThat(Clients.readLine(other)).as("192.0.2.2 is another client behind the same proxy").isEqualTo(LINE);
@@ -212,7 +204,7 @@ class ProxyProtocolTests {
 		Socket alsoWaiting = connect(responder);
 		await().atMost(WAIT).until(() -> responder.connections().admission().held(0).connections() == 4);
 		Socket over = connect(responder);
-		assertThat(endsWithoutALine(over)).as("two held, two waiting for their header: four").isTrue();
+		assertThat(Clients.endsWithoutALine(over)).as("two held, two waiting for their header: four").isTrue();
 		assertThat(responder.connections().counts().refused(Refusal.MAX_CONNECTIONS)).isEqualTo(1);
 		send(waiting, "PROXY TCP4 192.0.2.3 198.51.100.1 1003 9000\r\n");
 		assertThat(Clients.readLine(waiting)).isEqualTo(LINE);
@@ -288,43 +280,6 @@ class ProxyProtocolTests {
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	static byte[] v2(int versionAndCommand, int familyAndProtocol, byte[] rest) {
-		return ByteBuffer.allocate(16 + rest.length)
-			.put(BinaryHeader.SIGNATURE)
-			.put((byte) versionAndCommand)
-			.put((byte) familyAndProtocol)
-			.putShort((short) rest.length)
-			.put(rest)
-			.array();
-	}
-
-	/** Whether the connection ends, by a close or a reset, without a byte of the line. */
-	private static boolean endsWithoutALine(Socket socket) {
-		try {
-			InputStream in = socket.getInputStream();
-			return in.read() == -1;
-		}
-		catch (IOException ex) {
-			return true;
-		}
-	}
-
-	private static ListAppender<ILoggingEvent> accessLogLines() {
-		ListAppender<ILoggingEvent> lines = new ListAppender<>();
-		lines.start();
-		accessLogger().addAppender(lines);
-		return lines;
-	}
-
-	private static Logger accessLogger() {
-		return (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-	}
-
-	private static Map<String, Object> fields(ILoggingEvent event) {
-		return event.getKeyValuePairs().stream().collect(Collectors.toMap((pair) -> pair.key,
-				(pair) -> (pair.value instanceof Integer number) ? (Object) number.longValue() : pair.value));
 	}
 
 }

@@ -11,11 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.tcpresponder.responder.SocketOptionsProperties;
 import io.tcpresponder.responder.TransportChoice;
 import io.tcpresponder.responder.connection.AccessLog;
@@ -24,6 +20,7 @@ import io.tcpresponder.responder.limit.ConnectionLimits;
 import io.tcpresponder.responder.limit.Refusal;
 import io.tcpresponder.responder.server.Responders;
 import io.tcpresponder.responder.server.TcpResponder;
+import io.tcpresponder.support.AccessLogLines;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.LocalPorts;
@@ -32,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static io.tcpresponder.support.Clients.LINE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,8 +95,7 @@ class ProxySendersTests {
 
 	private void behindHaproxy(String sendProxy, HeaderOutcome outcome, HeaderOutcome checks) throws IOException {
 		Tools.assumeInstalled(HAPROXY, "haproxy");
-		ListAppender<ILoggingEvent> log = accessLogLines();
-		try {
+		try (AccessLogLines log = AccessLogLines.keep()) {
 			TcpResponder responder = start(new ConnectionLimits(100, 1, 32, 64), CloseMode.CLIENT_FIRST);
 			int front = LocalPorts.free();
 			Path config = write("haproxy.cfg", """
@@ -122,7 +117,7 @@ class ProxySendersTests {
 			Socket holding = client(CLIENT, front);
 			assertThat(Clients.readLine(holding)).isEqualTo(LINE);
 			Socket again = client(CLIENT, front);
-			assertThat(endsWithoutALine(again)).as("127.0.0.2 holds one connection already").isTrue();
+			assertThat(Clients.endsWithoutALine(again)).as("127.0.0.2 holds one connection already").isTrue();
 			Socket other = client(OTHER_CLIENT, front);
 			assertThat(Clients.readLine(other)).as("127.0.0.3 is another client behind the same proxy")
 				.isEqualTo(LINE);
@@ -132,22 +127,20 @@ class ProxySendersTests {
 			assertThat(headers(responder, HeaderOutcome.INVALID)).as("no check went without a header").isZero();
 
 			other.close();
-			await().atMost(WAIT).until(() -> log.list.stream()
-				.anyMatch((line) -> "127.0.0.3".equals(fields(line).get("client.address"))));
-			Map<String, Object> closed = log.list.stream()
-				.map(ProxySendersTests::fields)
+			await().atMost(WAIT).until(() -> log.fields()
+				.stream()
+				.anyMatch((line) -> "127.0.0.3".equals(line.get("client.address"))));
+			Map<String, Object> closed = log.fields()
+				.stream()
 				.filter((line) -> "127.0.0.3".equals(line.get("client.address")))
 				.findFirst()
 				.orElseThrow();
 			assertThat(closed).containsEntry("outcome", "client-closed")
 				.containsEntry("client.port", (long) other.getLocalPort())
 				.containsEntry("proxy.address", "127.0.0.1");
-			assertThat(log.list.stream().map(ProxySendersTests::fields))
+			assertThat(log.fields().stream())
 				.anySatisfy((line) -> assertThat(line).containsEntry("client.address", "127.0.0.2")
 					.containsEntry("outcome", "refused-max-connections-per-client"));
-		}
-		finally {
-			accessLogger().detachAppender(log);
 		}
 	}
 
@@ -156,8 +149,7 @@ class ProxySendersTests {
 	void nginxStreamProxy() throws IOException {
 		Tools.assumeInstalled(NGINX, "nginx-light");
 		Tools.assumeInstalled(NGINX_STREAM, "libnginx-mod-stream");
-		ListAppender<ILoggingEvent> log = accessLogLines();
-		try {
+		try (AccessLogLines log = AccessLogLines.keep()) {
 			TcpResponder responder = start(ConnectionLimits.NONE, CloseMode.SERVER_FIRST);
 			int front = LocalPorts.free();
 			Path config = write("nginx.conf", """
@@ -185,15 +177,12 @@ class ProxySendersTests {
 				assertThat(Clients.readToEnd(client)).isEqualTo(LINE);
 			}
 			// Beside the probe that saw nginx listen, which nginx passed on as a client of its own, 127.0.0.1.
-			await().atMost(WAIT).until(() -> log.list.size() == 3);
-			assertThat(log.list.stream().map((line) -> fields(line).get("client.address")))
+			await().atMost(WAIT).until(() -> log.size() == 3);
+			assertThat(log.fields()).extracting((line) -> line.get("client.address"))
 				.containsExactlyInAnyOrder("127.0.0.1", "127.0.0.2", "127.0.0.3");
-			assertThat(log.list.stream().map((line) -> fields(line).get("proxy.address")))
+			assertThat(log.fields()).extracting((line) -> line.get("proxy.address"))
 				.containsOnly("127.0.0.1");
 			assertThat(headers(responder, HeaderOutcome.V1)).isEqualTo(3);
-		}
-		finally {
-			accessLogger().detachAppender(log);
 		}
 	}
 
@@ -249,31 +238,6 @@ class ProxySendersTests {
 
 	private static long headers(TcpResponder responder, HeaderOutcome outcome) {
 		return responder.connections().headerCounts().count(outcome);
-	}
-
-	private static boolean endsWithoutALine(Socket socket) {
-		try {
-			return socket.getInputStream().read() == -1;
-		}
-		catch (IOException ex) {
-			return true;
-		}
-	}
-
-	private static ListAppender<ILoggingEvent> accessLogLines() {
-		ListAppender<ILoggingEvent> lines = new ListAppender<>();
-		lines.start();
-		accessLogger().addAppender(lines);
-		return lines;
-	}
-
-	private static Logger accessLogger() {
-		return (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-	}
-
-	private static Map<String, Object> fields(ILoggingEvent event) {
-		return event.getKeyValuePairs().stream().collect(Collectors.toMap((pair) -> pair.key,
-				(pair) -> (pair.value instanceof Integer number) ? (Object) number.longValue() : pair.value));
 	}
 
 }
