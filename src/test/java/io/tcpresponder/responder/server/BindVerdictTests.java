@@ -232,9 +232,12 @@ class BindVerdictTests {
 	@ParameterizedTest
 	@MethodSource("each")
 	void freeAtIsNeverEarlyAndWithinASecondOverManyTrials(TransportChoice choice) {
+		int probedEarly = 0;
 		for (int i = 0; i < TRIALS; i++) {
-			outcome(choice, "trial-" + i).assertKeptToTheSecond();
+			probedEarly += outcome(choice, "trial-" + i).assertKeptToTheSecond() ? 1 : 0;
 		}
+		assertThat(probedEarly).as("trials whose probe a second before freeAt ran before it (a busy machine may hold "
+				+ "a probe's thread past it now and then)").isPositive();
 	}
 
 	/**
@@ -448,12 +451,13 @@ class BindVerdictTests {
 				Thread.sleep(probes.getLast().at().isBefore(freeAt.plusMillis(50)) ? 1 : 20);
 			}
 			Probe first = probes.stream().filter(Probe::bound).findFirst().orElse(null);
-			Probe lastRefused = probes.stream().filter((probe) -> !probe.bound()).reduce((a, b) -> b).orElseThrow();
+			Probe lastRefused = probes.stream().filter((probe) -> !probe.bound()).reduce((a, b) -> b).orElse(null);
 			synchronized (trials) {
 				trials.add(transport.name() + " port " + port + " clock " + off.clock() + " freeAt " + freeAt
-						+ " last refused " + Duration.between(freeAt, lastRefused.at()).toMillis() + " ms, first bind "
-						+ ((first != null) ? Duration.between(freeAt, first.at()).toMillis() + " ms after freeAt"
-								: "none within 5 s"));
+						+ " first probe " + Duration.between(freeAt, probes.getFirst().at()).toMillis() + " ms, last refused "
+						+ ((lastRefused != null) ? Duration.between(freeAt, lastRefused.at()).toMillis() + " ms" : "none")
+						+ ", first bind " + ((first != null) ? Duration.between(freeAt, first.at()).toMillis()
+								+ " ms after freeAt" : "none within 5 s"));
 			}
 			return new Outcome(off, on, false, null, null, probes);
 		}
@@ -484,14 +488,28 @@ class BindVerdictTests {
 		 * a second late; the first bind that succeeds comes no later than the kernel's own lateness after it, which a
 		 * busy machine may add to a timer, never taking one away.
 		 */
-		void assertKeptToTheSecond() {
+		/**
+		 * Holds the trial to what the kernel guarantees: a bind made well before {@code freeAt} is refused (never early),
+		 * one made after {@code freeAt} and the kernel's own lateness binds (never late), and the port frees.
+		 * Where no kernel clock could be read, {@code freeAt} is only the latest the timer may take, and only "never late"
+		 * holds.
+		 * @return whether the trial tested "never early": a clock was read, and the probe a second before {@code freeAt}
+		 * ran before it
+		 */
+		boolean assertKeptToTheSecond() {
 			Instant freeAt = this.refusedOff.freeAt();
-			Probe before = this.probes.getFirst();
-			assertThat(before.at()).isBefore(freeAt.minusMillis(900));
-			assertThat(before.bound()).as("a bind a second before freeAt is refused").isFalse();
-			Probe first = this.probes.stream().filter(Probe::bound).findFirst().orElseThrow();
-			assertThat(Duration.between(freeAt, first.at())).as("the first bind after freeAt, %s", this.probes.size())
-				.isLessThan(KERNEL_LATENESS);
+			boolean clocked = this.refusedOff.clock() != null;
+			Instant early = freeAt.minusMillis(500);
+			if (clocked) {
+				assertThat(this.probes).filteredOn((probe) -> probe.at().isBefore(early))
+					.as("binds well before freeAt %s", freeAt)
+					.noneMatch(Probe::bound);
+			}
+			assertThat(this.probes).filteredOn((probe) -> !probe.at().isBefore(freeAt.plus(KERNEL_LATENESS)))
+				.as("binds a second and more after freeAt %s", freeAt)
+				.allMatch(Probe::bound);
+			assertThat(this.probes).as("the port frees within 5 s of freeAt %s", freeAt).anyMatch(Probe::bound);
+			return clocked && this.probes.getFirst().at().isBefore(early);
 		}
 
 	}
