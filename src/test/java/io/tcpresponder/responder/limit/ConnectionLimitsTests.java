@@ -19,6 +19,7 @@ import io.tcpresponder.responder.server.TcpResponder;
 import io.tcpresponder.support.AccessLogLines;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.EachTransport;
+import io.tcpresponder.support.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -187,8 +188,13 @@ class ConnectionLimitsTests {
 
 
 
+	/**
+	 * A port outside the ephemeral range, not 0: while a restart has the port closed, a client's connect may take an
+	 * ephemeral port as its own, and the port the kernel picked for a listener is one (seen: the restart refused,
+	 * "held by 1 socket in another state", a client's SYN_SENT).
+	 */
 	private TcpResponder start(ConnectionLimits limits, AccessLog accessLog) {
-		return this.responders.start(Responders.settings(List.of(), 0, SocketOptionsProperties.defaults().withBacklog(128)).withLimits(limits),
+		return this.responders.start(Responders.settings(List.of(), Ports.unused(), SocketOptionsProperties.defaults().withBacklog(128)).withLimits(limits),
 				LINE, CloseMode.CLIENT_FIRST, HELD, accessLog);
 	}
 
