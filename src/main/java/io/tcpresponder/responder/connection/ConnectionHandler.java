@@ -117,10 +117,6 @@ public final class ConnectionHandler {
 		this.proxyProtocol = proxyProtocol;
 	}
 
-	public ProxyProtocol proxyProtocol() {
-		return this.proxyProtocol;
-	}
-
 	/**
 	 * PROXY protocol headers by outcome.
 	 * @return the counts over the life of the process
