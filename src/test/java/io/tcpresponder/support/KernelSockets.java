@@ -7,21 +7,39 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The kernel's table of TCP sockets, read with {@code ss} from iproute2, as an operator would: an independent
- * witness of what the responder did to its port.
+ * The kernel's table of TCP sockets, an independent witness of what the responder did to its port, read as an
+ * operator would: counts from {@code /proc/net/tcp} and {@code /proc/net/tcp6} (what {@code netstat} reads), the
+ * listeners' addresses with {@code ss} from iproute2.
+ * <p>
+ * Counts are read in this process, not by starting {@code ss}: tests poll them from several threads while others
+ * close and bind listeners, and a process the JVM starts holds a copy of every descriptor the JVM has open until it
+ * has closed them. The JDK opens its sockets without close-on-exec, so such a copy keeps a NIO listener listening
+ * after the responder closed it, and a restart's bind in another thread meets it ({@code EADDRINUSE} from a
+ * listener). Only {@code ss} tells a {@code ::} listener with IPV6_V6ONLY from a dual-stack one, which
+ * {@link #listening(int)} needs; it is called where no other thread binds.
  */
 public final class KernelSockets {
 
 	private static final Path SS = Path.of("/usr/bin/ss");
 
 	private static final Path NETSTAT = Path.of("/proc/net/netstat");
+
+	private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
+
+	// Columns of the tables: sl, local address:port, remote address:port, state, ...; ports and states in hexadecimal.
+	private static final int LOCAL_ADDRESS = 1;
+
+	private static final int REMOTE_ADDRESS = 2;
 
 	private static final String TIME_WAIT_OVERFLOW = "TCPTimeWaitOverflow";
 
@@ -37,22 +55,22 @@ public final class KernelSockets {
 
 	/**
 	 * Counts the sockets in a state whose local port is the given one: the server's side of its connections.
-	 * @param state a state filter of ss, such as {@code time-wait} or {@code listening}
+	 * @param state a state as ss names it: {@code established}, {@code time-wait} or {@code listening}
 	 * @param port the local port
 	 * @return the number of such sockets
 	 */
 	public static long count(String state, int port) {
-		return count(state, "sport", port);
+		return count(state, LOCAL_ADDRESS, port);
 	}
 
 	/**
 	 * Counts the sockets in a state whose remote port is the given one: the clients' side of their connections.
-	 * @param state a state filter of ss, such as {@code time-wait}
+	 * @param state a state as ss names it: {@code established}, {@code time-wait} or {@code listening}
 	 * @param port the remote port
 	 * @return the number of such sockets
 	 */
 	public static long countToPort(String state, int port) {
-		return count(state, "dport", port);
+		return count(state, REMOTE_ADDRESS, port);
 	}
 
 	/**
@@ -98,19 +116,43 @@ public final class KernelSockets {
 	 */
 	public static List<String> listening(int port) {
 		// With a state filter, ss leaves out the State column: Recv-Q, Send-Q, Local Address:Port, Peer Address:Port.
-		return lines("listening", "sport", port).stream().map((line) -> line.strip().split("\\s+")[2]).toList();
+		return ss("state", "listening", "sport", "=", ":" + port).stream()
+			.map((line) -> line.strip().split("\\s+")[2])
+			.toList();
 	}
 
-	private static long count(String state, String portFilter, int port) {
-		return lines(state, portFilter, port).size();
+	private static long count(String state, int addressColumn, int port) {
+		String code = switch (state) {
+			case "established" -> "01";
+			case "time-wait" -> "06";
+			case "listening" -> "0A";
+			default -> throw new IllegalArgumentException("no state code known for " + state);
+		};
+		String portSuffix = ":" + String.format(Locale.ROOT, "%04X", port);
+		long count = 0;
+		for (Path table : TABLES) {
+			try (Stream<String> lines = Files.lines(table)) {
+				count += lines.skip(1)
+					.map((line) -> line.strip().split("\\s+"))
+					.filter((fields) -> fields.length > 3)
+					.filter((fields) -> fields[3].equals(code) && fields[addressColumn].endsWith(portSuffix))
+					.count();
+			}
+			catch (NoSuchFileException ex) {
+				// No IPv6 in this kernel: no tcp6 table.
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		return count;
 	}
 
-	private static List<String> lines(String state, String portFilter, int port) {
+	private static List<String> ss(String... filter) {
+		List<String> command = new ArrayList<>(List.of(SS.toString(), "-H", "-t", "-a", "-n"));
+		command.addAll(List.of(filter));
 		try {
-			Process process = new ProcessBuilder(SS.toString(), "-H", "-t", "-a", "-n", "state", state, portFilter, "=",
-					":" + port)
-				.redirectErrorStream(true)
-				.start();
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
 				throw new IllegalStateException("ss failed: " + out);

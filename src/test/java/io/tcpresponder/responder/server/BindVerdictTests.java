@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -78,21 +79,36 @@ class BindVerdictTests {
 
 	private final List<String> trials = new ArrayList<>();
 
+	private final List<JvmProcess> processes = new ArrayList<>();
+
 	static java.util.stream.Stream<TransportChoice> each() {
 		return Transports.each();
 	}
 
 	@BeforeAll
-	void startEveryScenario() {
+	void startEveryScenario() throws IOException {
 		KernelSockets.assumeAvailable();
+		// The other process is started before any scenario opens a socket: a process the JVM starts holds a copy of
+		// every descriptor the JVM has open until it has closed them, and NIO's sockets are not close-on-exec, so a
+		// listener a scenario closes meanwhile would go on listening and refuse the scenario's bind.
+		Map<TransportChoice, JvmProcess> others = new EnumMap<>(TransportChoice.class);
+		for (TransportChoice choice : each().toList()) {
+			JvmProcess other = JvmLaunch.mainClass(ResponderProcess.class)
+				.jvmOptions("--enable-native-access=ALL-UNNAMED", "-Xmx64m")
+				.arguments(choice.value(), "reuse-address-off")
+				.log(Files.createTempFile("other-responder", ".txt"))
+				.start();
+			this.processes.add(other);
+			others.put(choice, other);
+		}
 		for (TransportChoice choice : each().toList()) {
 			Transport transport = Transports.load(choice);
+			start(choice, "other-process", () -> leftByAnotherProcess(others.get(choice), transport));
 			start(choice, "own-off", () -> ownListenerWithoutReuseAddress(transport));
 			start(choice, "on-then-off", () -> onBeforeOffAfter(transport));
 			start(choice, "retry", () -> retryBindsByItself(transport));
 			start(choice, "specific-vs-wildcard", () -> specificAddressUnderAWildcardListener(transport));
 			start(choice, "one-of-two", () -> oneOfTwoAddressesBlocked(transport));
-			start(choice, "other-process", () -> leftByAnotherProcess(choice, transport));
 			for (int i = 0; i < TRIALS; i++) {
 				int delay = i;
 				start(choice, "trial-" + i, () -> {
@@ -107,6 +123,7 @@ class BindVerdictTests {
 
 	@AfterAll
 	void stopAndReport() throws IOException {
+		this.processes.forEach(JvmProcess::close);
 		this.responders.forEach((responder) -> responder.stop(Duration.ofSeconds(1)));
 		this.threads.shutdownNow();
 		Path report = Path.of("target", "bind-verdict-trials.txt");
@@ -276,22 +293,15 @@ class BindVerdictTests {
 	 * Another process's responder, without SO_REUSEADDR, serves three clients and exits; this one cannot bind its
 	 * port with SO_REUSEADDR on.
 	 */
-	private Outcome leftByAnotherProcess(TransportChoice choice, Transport transport) throws Exception {
-		int port;
-		try (JvmProcess other = JvmLaunch.mainClass(ResponderProcess.class)
-			.jvmOptions("--enable-native-access=ALL-UNNAMED", "-Xmx64m")
-			.arguments(choice.value(), "reuse-address-off")
-			.log(Files.createTempFile("other-responder", ".txt"))
-			.start()) {
-			port = Integer.parseInt(other.awaitLog("^port (\\d+)$").group(1));
-			for (int i = 0; i < 3; i++) {
-				try (Socket client = Clients.connect(LOOPBACK, port)) {
-					assertThat(Clients.readToEnd(client)).isEqualTo(Clients.LINE);
-				}
+	private Outcome leftByAnotherProcess(JvmProcess other, Transport transport) throws Exception {
+		int port = Integer.parseInt(other.awaitLog("^port (\\d+)$").group(1));
+		for (int i = 0; i < 3; i++) {
+			try (Socket client = Clients.connect(LOOPBACK, port)) {
+				assertThat(Clients.readToEnd(client)).isEqualTo(Clients.LINE);
 			}
-			other.closeInput();
-			other.awaitExit();
 		}
+		other.closeInput();
+		other.awaitExit();
 		int otherPort = port;
 		await().atMost(WAIT).until(() -> KernelSockets.count("time-wait", otherPort) == 3);
 		TcpResponder responder = Responders.newResponder(transport, Responders.settings(List.of(), port, ON), Clients.LINE,
@@ -483,11 +493,6 @@ class BindVerdictTests {
 			}
 		}
 
-		/**
-		 * {@code freeAt} against the kernel's own moment: a bind a second before it is refused, so that it is at most
-		 * a second late; the first bind that succeeds comes no later than the kernel's own lateness after it, which a
-		 * busy machine may add to a timer, never taking one away.
-		 */
 		/**
 		 * Holds the trial to what the kernel guarantees: a bind made well before {@code freeAt} is refused (never early),
 		 * one made after {@code freeAt} and the kernel's own lateness binds (never late), and the port frees.
