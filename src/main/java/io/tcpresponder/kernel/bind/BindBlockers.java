@@ -3,6 +3,7 @@ package io.tcpresponder.kernel.bind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,18 @@ import org.jspecify.annotations.Nullable;
 public final class BindBlockers {
 
 	private static final Log logger = LogFactory.getLog(BindBlockers.class);
+
+	/**
+	 * How far apart the JVM's two clocks may be read: {@code freeAt} is told on the wall clock from the monotonic one,
+	 * and a thread held between the two readings would tell it late by as long.
+	 */
+	private static final long PAIRED_NANOS = Duration.ofMillis(1).toNanos();
+
+	/** Without the kernel's clock, how long a reading of the tables may take: as for the clocks. */
+	private static final long HELD_NANOS = Duration.ofMillis(20).toNanos();
+
+	/** How many readings at the most, the last of which is kept: each is told never early. */
+	private static final int READINGS = 3;
 
 	private final @Nullable SocketTable table;
 
@@ -70,18 +83,26 @@ public final class BindBlockers {
 		if (table == null) {
 			return BindVerdict.none();
 		}
-		long now = System.nanoTime();
-		Instant wallNow = Instant.now();
-		VerdictTally tally = new VerdictTally(new BindTarget(probe), probe, own, this.clock.get().orElse(null), now,
-				finTimeoutSeconds(), ownUid(), table.timerResolutionMillis());
-		try {
-			table.forEach(probe.port(), tally::add);
+		KernelClock clock = this.clock.get().orElse(null);
+		long finTimeoutSeconds = finTimeoutSeconds();
+		long uid = ownUid();
+		Reading reading = null;
+		for (int i = 0; i < READINGS && (reading == null || !reading.sure(clock)); i++) {
+			long now = System.nanoTime();
+			Instant wallNow = Instant.now();
+			long paired = System.nanoTime();
+			VerdictTally tally = new VerdictTally(new BindTarget(probe), probe, own, clock, now, finTimeoutSeconds, uid,
+					table.timerResolutionMillis());
+			try {
+				table.forEach(probe.port(), tally::add);
+			}
+			catch (IOException ex) {
+				logger.debug("Reading the kernel's socket tables failed", ex);
+				return BindVerdict.none();
+			}
+			reading = new Reading(tally, now, wallNow, paired, System.nanoTime());
 		}
-		catch (IOException ex) {
-			logger.debug("Reading the kernel's socket tables failed", ex);
-			return BindVerdict.none();
-		}
-		long read = System.nanoTime();
+		VerdictTally tally = reading.tally();
 		Map<Long, SocketOwners.Owner> found = this.owners.find(tally.listenerInodes());
 		if (withoutOwnListeners) {
 			long pid = ProcessHandle.current().pid();
@@ -97,9 +118,30 @@ public final class BindBlockers {
 					? new BindVerdict.Holder(holder.address(), holder.inode(), holder.uid(), owner.pid(), owner.command())
 					: holder;
 		}).toList();
-		OptionalLong free = tally.freeAt(read);
-		Instant freeAt = free.isPresent() ? wallNow.plusNanos(free.getAsLong() - now) : null;
+		OptionalLong free = tally.freeAt(reading.read());
+		Instant freeAt = free.isPresent() ? reading.wallNow().plusNanos(free.getAsLong() - reading.now()) : null;
 		return tally.verdict(freeAt, holders);
+	}
+
+	/**
+	 * A reading of the tables between two moments of the JVM's clock, {@code now} and {@code read}. The timers count
+	 * from when the kernel wrote them, somewhere between the two, and are taken from {@code read} so that
+	 * {@code freeAt} is never early. A thread the machine holds while it reads, near the edge of the timer wheel's
+	 * bucket, would then tell {@code freeAt} a bucket late (2.048 s at 250 ticks a second): such a reading, whose
+	 * {@code freeAt} from {@code now} would differ, is made again.
+	 */
+	private record Reading(VerdictTally tally, long now, Instant wallNow, long paired, long read) {
+
+		boolean sure(@Nullable KernelClock clock) {
+			if (this.paired - this.now > PAIRED_NANOS) {
+				return false;
+			}
+			if (clock == null) {
+				return this.read - this.now <= HELD_NANOS;
+			}
+			return this.tally.freeAt(this.now).equals(this.tally.freeAt(this.read));
+		}
+
 	}
 
 	private long finTimeoutSeconds() {
