@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import io.tcpresponder.kernel.bind.CaughtClock;
 import io.tcpresponder.kernel.bind.KernelClock;
 import io.tcpresponder.transport.TransportUnavailableException;
 import io.tcpresponder.transport.linux.NativeTransport;
@@ -31,7 +32,8 @@ public final class KernelClocks {
 			LongSupplier clockTicks = NativeTransport.clockTicks();
 			long perSecond = NativeTransport.clockTicksPerSecond();
 			long tickNanos = NativeTransport.tickNanos();
-			return () -> KernelClock.fromClockTicks(clockTicks, perSecond, tickNanos).or(KernelClock::read);
+			CaughtClock caught = new CaughtClock(() -> KernelClock.fromClockTicks(clockTicks, perSecond, tickNanos));
+			return () -> caught.get().or(KernelClock::read);
 		}
 		catch (TransportUnavailableException ex) {
 			logger.info("The bind verdict reads the kernel's clock from /proc/timer_list, which root alone may read, "

@@ -80,6 +80,16 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 	}
 
 	/**
+	 * Of two readings of the same clock, the one whose ticks begin earlier: each takes a tick to begin no earlier than
+	 * it did, so that one is the nearer to the truth.
+	 * @param other another reading, of the same HZ
+	 * @return this reading or the other
+	 */
+	public KernelClock earlierOf(KernelClock other) {
+		return (nanoTimeOf(other.jiffies) <= other.nanoTime) ? this : other;
+	}
+
+	/**
 	 * The kernel's clock from its tick counter as {@code times(2)} tells it, caught as it moves: the calling thread
 	 * spins for up to ten clock ticks (100 ms), on a busy machine until it catches one change without being descheduled.
 	 * @param clockTicks reads the clock ticks since boot ({@code times(2)})
