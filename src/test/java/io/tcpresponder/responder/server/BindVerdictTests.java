@@ -32,6 +32,7 @@ import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.ListeningSocket;
 import io.tcpresponder.transport.SocketOptions;
 import io.tcpresponder.transport.Transport;
+import io.tcpresponder.transport.linux.NativeTransport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -44,11 +45,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A refused bind's verdict on real sockets, both transports: what holds the address, whether SO_REUSEADDR would help,
- * and {@code freeAt}, which the kernel keeps to the second: a bind tried a second before it is refused, and the first
- * that succeeds comes no later than the kernel's own lateness after it (on a quiet machine, a few milliseconds
- * before it). Every scenario waits for the kernel's own timer (about 62 s), so all of them start at once, before the
- * first test, and each test reads its own; the figures of every trial (the clock, the last refused bind and the first
- * that succeeded, each against {@code freeAt}) go to {@code target/bind-verdict-trials.txt}.
+ * and {@code freeAt}, which the kernel keeps: the first bind that succeeds comes no later than the kernel's own
+ * lateness after it (on a quiet machine, a few milliseconds before it), and in most trials a bind tried a second before
+ * it is refused; in a few on a busy machine, {@code freeAt} is a bucket of the timer wheel late, never more. Every
+ * scenario waits for the kernel's own timer (about 62 s), so all of them start at once, before the first test, and
+ * each test reads its own; the figures of every trial (the clock, the binds a bucket and a second before
+ * {@code freeAt}, the last refused bind and the first that succeeded, each against {@code freeAt}) go to
+ * {@code target/bind-verdict-trials.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BindVerdictTests {
@@ -249,12 +252,14 @@ class BindVerdictTests {
 	@ParameterizedTest
 	@MethodSource("each")
 	void freeAtIsNeverEarlyAndWithinASecondOverManyTrials(TransportChoice choice) {
-		int probedEarly = 0;
+		int withinASecond = 0;
 		for (int i = 0; i < TRIALS; i++) {
-			probedEarly += outcome(choice, "trial-" + i).assertKeptToTheSecond() ? 1 : 0;
+			withinASecond += outcome(choice, "trial-" + i).assertKeptToTheSecond() ? 1 : 0;
 		}
-		assertThat(probedEarly).as("trials whose probe a second before freeAt ran before it (a busy machine may hold "
-				+ "a probe's thread past it now and then)").isPositive();
+		// A busy machine may hold a probe's thread past the second before freeAt now and then, and a verdict may tell
+		// freeAt a bucket of the wheel late (docs/bind-oracle.md): most trials must still show freeAt within a second.
+		assertThat(withinASecond).as("trials whose bind a second before freeAt was refused, of %d", TRIALS)
+			.isGreaterThan(TRIALS / 2);
 	}
 
 	/**
@@ -446,14 +451,17 @@ class BindVerdictTests {
 		}
 
 		/**
-		 * Tries the bind with SO_REUSEADDR off a second before {@code freeAt}, then every millisecond from 50 ms
-		 * before it, and every 20 ms from 50 ms after it, until one binds.
+		 * Tries the bind with SO_REUSEADDR off a second before the wheel's bucket before {@code freeAt}, a second
+		 * before {@code freeAt}, then every millisecond from 50 ms before it, and every 20 ms from 50 ms after it, until
+		 * one binds.
 		 */
 		static Outcome probed(Transport transport, InetAddress address, int port, BindVerdict off, BindVerdict on,
 				List<String> trials) throws InterruptedException {
 			Instant freeAt = off.freeAt();
 			assertThat(freeAt).as("freeAt of %s", off).isNotNull();
 			List<Probe> probes = new ArrayList<>();
+			sleepUntil(freeAt.minus(wheelBucket()).minusSeconds(1));
+			probes.add(tryBind(transport, address, port));
 			sleepUntil(freeAt.minusSeconds(1));
 			probes.add(tryBind(transport, address, port));
 			sleepUntil(freeAt.minusMillis(50));
@@ -465,8 +473,10 @@ class BindVerdictTests {
 			Probe lastRefused = probes.stream().filter((probe) -> !probe.bound()).reduce((a, b) -> b).orElse(null);
 			synchronized (trials) {
 				trials.add(transport.name() + " port " + port + " clock " + off.clock() + " freeAt " + freeAt
-						+ " first probe " + Duration.between(freeAt, probes.getFirst().at()).toMillis() + ".."
-						+ Duration.between(freeAt, probes.getFirst().done()).toMillis() + " ms, last refused "
+						+ " a bucket before " + (probes.get(0).bound() ? "bound" : "refused") + ", probe a second before "
+						+ Duration.between(freeAt, probes.get(1).at()).toMillis() + ".."
+						+ Duration.between(freeAt, probes.get(1).done()).toMillis() + " ms "
+						+ (probes.get(1).bound() ? "bound" : "refused") + ", last refused "
 						+ ((lastRefused != null) ? Duration.between(freeAt, lastRefused.at()).toMillis() + " ms" : "none")
 						+ ", first bind " + ((first != null) ? Duration.between(freeAt, first.at()).toMillis() + ".."
 								+ Duration.between(freeAt, first.done()).toMillis() + " ms after freeAt" : "none within 5 s"));
@@ -496,27 +506,38 @@ class BindVerdictTests {
 		}
 
 		/**
-		 * Holds the trial to what the kernel guarantees: a bind the kernel took well before {@code freeAt} is refused
-		 * ({@code freeAt} is within a second), one tried after {@code freeAt} and the kernel's own lateness binds
-		 * ({@code freeAt} is never early), and the port frees. Where no kernel clock could be read, {@code freeAt} is
-		 * only the latest the timer may take, and only "never early" holds.
-		 * @return whether the trial tested "within a second": a clock was read, and the probe a second before
-		 * {@code freeAt} was done well before it
+		 * Holds the trial to what the kernel guarantees: a bind tried after {@code freeAt} and the kernel's own lateness
+		 * binds ({@code freeAt} is never early), and the port frees; where a clock was read, a bind the kernel took well
+		 * before the wheel's bucket before {@code freeAt} is refused ({@code freeAt} is at most a bucket late). Where no
+		 * kernel clock could be read, {@code freeAt} is only the latest the timer may take, and only "never early"
+		 * holds.
+		 * @return whether the trial showed {@code freeAt} within a second: a clock was read, and the bind a second
+		 * before {@code freeAt}, done well before it, was refused
 		 */
 		boolean assertKeptToTheSecond() {
 			Instant freeAt = this.refusedOff.freeAt();
 			boolean clocked = this.refusedOff.clock() != null;
 			Instant early = freeAt.minusMillis(500);
 			if (clocked) {
-				assertThat(this.probes).filteredOn((probe) -> probe.done().isBefore(early))
-					.as("binds well before freeAt %s", freeAt)
+				assertThat(this.probes).filteredOn((probe) -> probe.done().isBefore(early.minus(wheelBucket())))
+					.as("binds well before the bucket before freeAt %s", freeAt)
 					.noneMatch(Probe::bound);
 			}
 			assertThat(this.probes).filteredOn((probe) -> !probe.at().isBefore(freeAt.plus(KERNEL_LATENESS)))
 				.as("binds a second and more after freeAt %s", freeAt)
 				.allMatch(Probe::bound);
 			assertThat(this.probes).as("the port frees within 5 s of freeAt %s", freeAt).anyMatch(Probe::bound);
-			return clocked && this.probes.getFirst().done().isBefore(early);
+			Probe aSecondBefore = this.probes.get(1);
+			return clocked && aSecondBefore.done().isBefore(early) && !aSecondBefore.bound();
+		}
+
+		/**
+		 * The span of the timer wheel's bucket that holds a 60 s timer ({@code TimerWheel}): 512 ticks, 4,096 at
+		 * 1000 a second, where 60 s reach the next level.
+		 */
+		private static Duration wheelBucket() {
+			long hz = 1_000_000_000L / NativeTransport.tickNanos();
+			return Duration.ofMillis(((60 * hz >= 32_256) ? 4_096 : 512) * 1000 / hz);
 		}
 
 	}
