@@ -18,8 +18,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The layers of the service, as rules over its compiled classes, so that they hold after the people who drew them:
- * the transport contract at the bottom (the socket table the kernel view reads is part of it), the Linux transport beside the portable one and alone in using FFM, the
- * responder feature on top, and the kernel view, metrics, security and the lesson page beside it.
+ * the transport contract at the bottom (the socket table the kernel view reads is part of it), the Linux transport
+ * beside the portable one and alone in using FFM, the responder feature on top, and the kernel view, metrics, security
+ * and the lesson page beside it.
  */
 @AnalyzeClasses(packages = "io.tcpresponder", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
