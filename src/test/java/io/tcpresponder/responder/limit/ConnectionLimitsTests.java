@@ -20,7 +20,7 @@ import io.tcpresponder.support.AccessLogLines;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.EachTransport;
 import io.tcpresponder.support.Ports;
-import org.junit.jupiter.api.AfterEach;
+import io.tcpresponder.transport.SocketOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,19 +44,8 @@ class ConnectionLimitsTests {
 	@RegisterExtension
 	final Responders responders;
 
-	private final List<Socket> held = new ArrayList<>();
-
 	ConnectionLimitsTests(TransportChoice choice) {
 		this.responders = new Responders(choice);
-	}
-
-	/**
-	 * Resets the held clients ({@link Clients#reset}): no TIME_WAIT is left on their addresses to block a later
-	 * test's bind.
-	 */
-	@AfterEach
-	void closeTheClients() {
-		this.held.forEach(Clients::reset);
 	}
 
 	@Test
@@ -64,7 +53,7 @@ class ConnectionLimitsTests {
 		TcpResponder responder = start(new ConnectionLimits(50, 0, 32, 64), AccessLog.OFF);
 		int port = responder.settings().port();
 		for (int i = 0; i < 80; i++) {
-			hold(InetAddress.ofLiteral("127.0.0." + (1 + i % 40)), port);
+			this.responders.hold(InetAddress.ofLiteral("127.0.0." + (1 + i % 40)), port);
 		}
 		await().atMost(WAIT).untilAsserted(() -> assertThat(responder.connections().counts().snapshot())
 			.isEqualTo(new ConnectionCounts.Snapshot(80, 50, 0, 0, 30)));
@@ -76,11 +65,11 @@ class ConnectionLimitsTests {
 				(settings) -> settings.withLimits(settings.limits().withMaxConnections(60)))
 			.bound()).isTrue();
 		for (int i = 0; i < 20; i++) {
-			hold(InetAddress.ofLiteral("127.0.1." + (1 + i)), port);
+			this.responders.hold(InetAddress.ofLiteral("127.0.1." + (1 + i)), port);
 		}
 		await().atMost(WAIT).untilAsserted(() -> assertThat(responder.connections().counts().snapshot())
 			.isEqualTo(new ConnectionCounts.Snapshot(100, 60, 0, 0, 40)));
-		closeTheClients();
+		this.responders.resetHeld();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(responder.connections().counts().snapshot())
 			.isEqualTo(new ConnectionCounts.Snapshot(100, 0, 60, 0, 40)));
 		assertThat(responder.connections().admission().held(5)).isEqualTo(new Admission.Held(0, 0, List.of()));
@@ -92,7 +81,7 @@ class ConnectionLimitsTests {
 		int port = responder.settings().port();
 		InetAddress abuser = InetAddress.ofLiteral("127.0.0.2");
 		for (int i = 0; i < 20; i++) {
-			hold(abuser, port);
+			this.responders.hold(abuser, port);
 		}
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(responder.connections().counts().refused(Refusal.MAX_CONNECTIONS_PER_CLIENT)).isEqualTo(15));
@@ -119,9 +108,9 @@ class ConnectionLimitsTests {
 				// One per client: the next comes once the responder has seen this one's close.
 				await().atMost(WAIT).until(() -> responder.connections().admission().held(0).connections() == 0);
 			}
-			Socket holding = hold(InetAddress.ofLiteral("127.0.0.3"), port);
+			Socket holding = this.responders.hold(InetAddress.ofLiteral("127.0.0.3"), port);
 			assertThat(Clients.readLine(holding)).isEqualTo(LINE);
-			Socket refused = hold(InetAddress.ofLiteral("127.0.0.3"), port);
+			Socket refused = this.responders.hold(InetAddress.ofLiteral("127.0.0.3"), port);
 			await().atMost(WAIT).until(() -> responder.connections().counts().refused() == 1);
 			assertThat(Clients.endsWithoutALine(refused)).as("reset, no line").isTrue();
 			holding.close();
@@ -194,15 +183,9 @@ class ConnectionLimitsTests {
 	 * "held by 1 socket in another state", a client's SYN_SENT).
 	 */
 	private TcpResponder start(ConnectionLimits limits, AccessLog accessLog) {
-		return this.responders.start(Responders.settings(List.of(), Ports.unused(), SocketOptionsProperties.defaults().withBacklog(128)).withLimits(limits),
-				LINE, CloseMode.CLIENT_FIRST, HELD, accessLog);
-	}
-
-	/** A client from the given address that connects and neither reads nor closes until the test ends. */
-	private Socket hold(InetAddress from, int port) throws IOException {
-		Socket socket = Clients.connectFrom(from, port);
-		this.held.add(socket);
-		return socket;
+		SocketOptions options = SocketOptionsProperties.defaults().withBacklog(128);
+		return this.responders.start(Responders.settings(List.of(), Ports.unused(), options).withLimits(limits), LINE,
+				CloseMode.CLIENT_FIRST, HELD, accessLog);
 	}
 
 }

@@ -6,7 +6,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +24,6 @@ import io.tcpresponder.responder.server.TcpResponder;
 import io.tcpresponder.support.AccessLogLines;
 import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.EachTransport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,15 +51,8 @@ class ProxyProtocolTests {
 	@RegisterExtension
 	final Responders responders;
 
-	private final List<Socket> clients = new ArrayList<>();
-
 	ProxyProtocolTests(TransportChoice choice) {
 		this.responders = new Responders(choice);
-	}
-
-	@AfterEach
-	void resetClients() {
-		this.clients.forEach(Clients::reset);
 	}
 
 	@Test
@@ -170,11 +161,9 @@ class ProxyProtocolTests {
 		int port = responder.settings().port();
 		assertThat(Clients.readToEnd(connect(responder))).as("127.0.0.1 is a direct client").isEqualTo(LINE);
 		assertThat(headers(responder, HeaderOutcome.UNTRUSTED_WITHOUT_HEADER)).isEqualTo(1);
-		Socket proxy = Clients.connectFrom(InetAddress.ofLiteral("127.0.0.2"), port);
-		this.clients.add(proxy);
+		Socket proxy = this.responders.hold(InetAddress.ofLiteral("127.0.0.2"), port);
 		assertThat(Clients.endsWithoutALine(proxy)).as("127.0.0.2 sends no header: closed at the timeout").isTrue();
-		Socket proxied = Clients.connectFrom(InetAddress.ofLiteral("127.0.0.2"), port);
-		this.clients.add(proxied);
+		Socket proxied = this.responders.hold(InetAddress.ofLiteral("127.0.0.2"), port);
 		send(proxied, "PROXY TCP4 192.0.2.9 198.51.100.1 1 2\r\n");
 		assertThat(Clients.readToEnd(proxied)).isEqualTo(LINE);
 		await().atMost(WAIT).until(() -> headers(responder, HeaderOutcome.TIMEOUT) == 1);
@@ -265,9 +254,7 @@ class ProxyProtocolTests {
 	}
 
 	private Socket connect(TcpResponder responder) throws IOException {
-		Socket socket = Clients.connectFrom(PROXY, responder.settings().port());
-		this.clients.add(socket);
-		return socket;
+		return this.responders.hold(PROXY, responder.settings().port());
 	}
 
 	private static long headers(TcpResponder responder, HeaderOutcome outcome) {

@@ -66,15 +66,14 @@ class ProxySendersTests {
 
 	private final List<Process> proxies = new ArrayList<>();
 
-	private final List<Socket> clients = new ArrayList<>();
-
 	ProxySendersTests(TransportChoice choice) {
 		this.responders = new Responders(choice);
 	}
 
+	/** The clients go first, reset, so that the proxies they reach leave no TIME_WAIT as they are killed. */
 	@AfterEach
 	void stopProxies() {
-		this.clients.forEach(Clients::reset);
+		this.responders.resetHeld();
 		this.proxies.forEach(Process::destroyForcibly);
 	}
 
@@ -224,9 +223,7 @@ class ProxySendersTests {
 	}
 
 	private Socket client(InetAddress from, int front) throws IOException {
-		Socket socket = Clients.connectFrom(from, front);
-		this.clients.add(socket);
-		return socket;
+		return this.responders.hold(from, front);
 	}
 
 	private Path write(String name, String text) {

@@ -1,6 +1,8 @@
 package io.tcpresponder.responder.server;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,7 @@ import io.tcpresponder.responder.connection.ConnectionCounts;
 import io.tcpresponder.responder.connection.ConnectionHandler;
 import io.tcpresponder.responder.limit.ConnectionLimits;
 import io.tcpresponder.responder.proxy.ProxyProtocol;
+import io.tcpresponder.support.Clients;
 import io.tcpresponder.support.Transports;
 import io.tcpresponder.transport.SocketOptions;
 import io.tcpresponder.transport.Transport;
@@ -35,8 +38,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The responders of a test, on one transport (registered with {@code @RegisterExtension}, usually from a class that
  * runs {@link io.tcpresponder.support.EachTransport on each transport}): loads the transport before each test as
- * {@link Transports} does, creates responders on it, and after the test stops every one of them and the client
- * threads.
+ * {@link Transports} does, creates responders on it, and after the test resets the clients it holds, and stops the
+ * client threads and every responder.
  */
 public final class Responders implements BeforeEachCallback, AfterEachCallback {
 
@@ -49,10 +52,12 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 
 	private final List<TcpResponder> responders = new ArrayList<>();
 
-	/** What most tests bind: a short backlog, every other option as configured by default. */
+	private final List<Socket> held = new ArrayList<>();
+
 	/** The kernel's clock as the service reads it, chosen once. */
 	private static final Supplier<Optional<KernelClock>> CLOCK = KernelClocks.choose();
 
+	/** What most tests bind: a short backlog, every other option as configured by default. */
 	public static final SocketOptions OPTIONS = SocketOptionsProperties.defaults().withBacklog(32);
 
 	private Transport transport;
@@ -82,6 +87,7 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 
 	@Override
 	public void afterEach(ExtensionContext context) {
+		resetHeld();
 		if (this.clients != null) {
 			this.clients.shutdownNow();
 		}
@@ -105,6 +111,28 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 			throw new IllegalStateException("Responders created without client threads");
 		}
 		return this.clients;
+	}
+
+	/**
+	 * A client from the given address that connects and neither reads nor closes until the test ends.
+	 * @param from the client's local address
+	 * @param port the port it connects to on the loopback address
+	 * @return the connected socket, reset after the test
+	 * @throws IOException if it cannot connect
+	 */
+	public Socket hold(InetAddress from, int port) throws IOException {
+		Socket socket = Clients.connectFrom(from, port);
+		this.held.add(socket);
+		return socket;
+	}
+
+	/**
+	 * Resets the clients held so far ({@link Clients#reset}): no TIME_WAIT is left on their addresses to block a later
+	 * test's bind. After each test, and before that by a test whose clients must go before something else does.
+	 */
+	public void resetHeld() {
+		this.held.forEach(Clients::reset);
+		this.held.clear();
 	}
 
 	/**
@@ -163,8 +191,8 @@ public final class Responders implements BeforeEachCallback, AfterEachCallback {
 			AccessLog accessLog) {
 		ConnectionHandler connections = new ConnectionHandler(transport, line, closeMode, writeTimeout,
 				clientCloseTimeout, settings.limits(), accessLog, settings.proxyProtocol());
-		return new TcpResponder(transport, settings, connections, new BindOracle(KernelSocketTable.choose().get(), CLOCK),
-				retryBind);
+		return new TcpResponder(transport, settings, connections,
+				new BindOracle(KernelSocketTable.choose().get(), CLOCK), retryBind);
 	}
 
 	/**
