@@ -24,8 +24,7 @@ class ProcSocketTableTests {
 
 	@Test
 	void countsTheSocketsWhoseLocalPortIsThePort() throws IOException {
-		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
-		this.reader.forEach(NET.resolve("tcp"), 8095, tally::add);
+		KernelTcpView.Tally tally = tally(8095, "tcp");
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(3);
 		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(2);
@@ -37,9 +36,7 @@ class ProcSocketTableTests {
 
 	@Test
 	void addsUpOverIpv4AndIpv6Tables() throws IOException {
-		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
-		this.reader.forEach(NET.resolve("tcp"), 8095, tally::add);
-		this.reader.forEach(NET.resolve("tcp6"), 8095, tally::add);
+		KernelTcpView.Tally tally = tally(8095, "tcp", "tcp6");
 		assertThat(tally.count(TcpState.LISTEN)).isEqualTo(2);
 		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(4);
 		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(3);
@@ -48,13 +45,11 @@ class ProcSocketTableTests {
 
 	@Test
 	void countsIpv4ClientsOfADualStackListener() throws IOException {
-		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
-		this.reader.forEach(NET.resolve("tcp6"), 8081, tally::add);
+		KernelTcpView.Tally tally = tally(8081, "tcp6");
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.count(TcpState.ESTABLISHED)).isEqualTo(2);
 		assertThat(tally.count(TcpState.TIME_WAIT)).isEqualTo(3);
-		tally = new KernelTcpView.Tally(-1);
-		this.reader.forEach(NET.resolve("tcp6"), 8082, tally::add);
+		tally = tally(8082, "tcp6");
 		assertThat(tally.count(TcpState.LISTEN)).isOne();
 		assertThat(tally.acceptQueueDepth()).isEqualTo(2);
 	}
@@ -114,6 +109,15 @@ class ProcSocketTableTests {
 		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
 		this.reader.forEach(dir.resolve("tcp6"), 8095, tally::add);
 		assertThat(tally.count(TcpState.LISTEN)).isZero();
+	}
+
+	/** The sockets on the port in the given tables of the recorded {@code /proc/net}, tallied. */
+	private KernelTcpView.Tally tally(int port, String... tables) throws IOException {
+		KernelTcpView.Tally tally = new KernelTcpView.Tally(-1);
+		for (String table : tables) {
+			this.reader.forEach(NET.resolve(table), port, tally::add);
+		}
+		return tally;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.tcpresponder.support;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -124,8 +125,13 @@ public final class Clients {
 		catch (IOException ex) {
 			// reset already
 		}
+		closeQuietly(socket);
+	}
+
+	/** Closes a client whatever closing says: its descriptor is released all the same. */
+	private static void closeQuietly(Closeable client) {
 		try {
-			socket.close();
+			client.close();
 		}
 		catch (IOException ex) {
 			// closed all the same
@@ -267,14 +273,7 @@ public final class Clients {
 		 */
 		@Override
 		public void close() {
-			for (Socket socket : this.sockets) {
-				try {
-					socket.close();
-				}
-				catch (IOException ex) {
-					// Closed all the same: the descriptor is released.
-				}
-			}
+			this.sockets.forEach(Clients::closeQuietly);
 		}
 
 	}
@@ -291,14 +290,7 @@ public final class Clients {
 
 		@Override
 		public void close() {
-			for (SocketChannel channel : this.channels) {
-				try {
-					channel.close();
-				}
-				catch (IOException ex) {
-					// Closed all the same: the descriptor is released.
-				}
-			}
+			this.channels.forEach(Clients::closeQuietly);
 		}
 
 	}

@@ -38,13 +38,7 @@ class HeaderReaderTests {
 
 	@Test
 	void aV1HeaderThatArrivesAByteAtATimeIsReadWhenItsLineEnds() throws Exception {
-		byte[] line = text("PROXY TCP4 192.0.2.1 198.51.100.1 56324 9000\r\n");
-		Trickle source = new Trickle(line);
-		HeaderReader reader = new HeaderReader();
-		for (int i = 0; i < line.length - 1; i++) {
-			assertThat(reader.read(source.more(1))).as("after %d bytes", i + 1).isNull();
-		}
-		assertThat(reader.read(source.more(1))).isNotNull();
+		assertReadAtItsLastByte(text("PROXY TCP4 192.0.2.1 198.51.100.1 56324 9000\r\n"));
 	}
 
 	@Test
@@ -98,13 +92,7 @@ class HeaderReaderTests {
 
 	@Test
 	void aV2HeaderThatArrivesAByteAtATimeIsReadWhenItsLengthIsThere() throws Exception {
-		byte[] header = v2(0x21, 0x11, ipv4("192.0.2.1", "198.51.100.1", 1, 2));
-		Trickle source = new Trickle(header);
-		HeaderReader reader = new HeaderReader();
-		for (int i = 0; i < header.length - 1; i++) {
-			assertThat(reader.read(source.more(1))).as("after %d bytes", i + 1).isNull();
-		}
-		assertThat(reader.read(source.more(1))).isNotNull();
+		assertReadAtItsLastByte(v2(0x21, 0x11, ipv4("192.0.2.1", "198.51.100.1", 1, 2)));
 	}
 
 	@Test
@@ -207,6 +195,16 @@ class HeaderReaderTests {
 	private static void assertInvalid(byte[] bytes, String message) {
 		assertThatExceptionOfType(InvalidHeaderException.class).isThrownBy(() -> readWhole(bytes))
 			.withMessageContaining(message);
+	}
+
+	/** Feeds a header a byte at a time: it is read at its last byte, and not before. */
+	private static void assertReadAtItsLastByte(byte[] header) throws InvalidHeaderException, IOException {
+		Trickle source = new Trickle(header);
+		HeaderReader reader = new HeaderReader();
+		for (int i = 0; i < header.length - 1; i++) {
+			assertThat(reader.read(source.more(1))).as("after %d bytes", i + 1).isNull();
+		}
+		assertThat(reader.read(source.more(1))).isNotNull();
 	}
 
 	/** Reads bytes that have all arrived, the stream still open. */
