@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.tcpresponder.responder.proxy.AddressBlock;
 import io.tcpresponder.responder.server.ListenerSettings;
@@ -130,33 +132,33 @@ enum RestartField {
 	 * Reads a list of addresses as {@code responder.bind-addresses} takes them: IP literals, no names.
 	 */
 	private static List<InetAddress> addresses(String name, JsonNode value) {
-		List<InetAddress> addresses = new ArrayList<>();
-		for (JsonNode text : value) {
-			try {
-				addresses.add(InetAddress.ofLiteral(text.stringValue()));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new RestartRefusedException(name,
-						name + " must be IP address literals such as 127.0.0.1 or ::1, got " + text);
-			}
-		}
-		return List.copyOf(addresses);
+		return parseEach(name, value, InetAddress::ofLiteral,
+				(text, ex) -> name + " must be IP address literals such as 127.0.0.1 or ::1, got " + text);
 	}
 
 	/**
 	 * Reads a list of addresses or CIDR blocks as {@code responder.proxy-protocol.trusted-proxies} takes them.
 	 */
 	private static List<AddressBlock> blocks(String name, JsonNode value) {
-		List<AddressBlock> blocks = new ArrayList<>();
+		return parseEach(name, value, AddressBlock::parse,
+				(text, ex) -> name + " must be IP literals or CIDR blocks: " + ex.getMessage());
+	}
+
+	/**
+	 * Parses each string of an array, the field refused with the message made for the first that does not parse.
+	 */
+	private static <T> List<T> parseEach(String name, JsonNode value, Function<String, T> parse,
+			BiFunction<JsonNode, IllegalArgumentException, String> refusal) {
+		List<T> parsed = new ArrayList<>();
 		for (JsonNode text : value) {
 			try {
-				blocks.add(AddressBlock.parse(text.stringValue()));
+				parsed.add(parse.apply(text.stringValue()));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new RestartRefusedException(name, name + " must be IP literals or CIDR blocks: " + ex.getMessage());
+				throw new RestartRefusedException(name, refusal.apply(text, ex));
 			}
 		}
-		return List.copyOf(blocks);
+		return List.copyOf(parsed);
 	}
 
 	/**
