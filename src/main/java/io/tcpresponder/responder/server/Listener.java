@@ -85,13 +85,18 @@ final class Listener {
 	}
 
 	/**
-	 * Binds with the given settings and starts accepting; the listener is then LISTENING.
+	 * Binds with the given settings and starts accepting; the listener is then LISTENING. A FAILED listener stays
+	 * FAILED, with its last error, until this bind's outcome.
 	 * @param settings the port and options
 	 * @return the bound port
 	 * @throws ResponderBindException if the bind fails; the listener is then FAILED
 	 */
 	int bind(ListenerSettings settings) {
-		this.status = this.status.withState(ListenerState.STARTING);
+		// A retry keeps the failed bind's error and verdict until its own outcome replaces them: a probe reading
+		// while the verdict is made never sees the error gone with the port still refused.
+		if (!this.status.failed()) {
+			this.status = this.status.withState(ListenerState.STARTING);
+		}
 		ListeningSocket socket;
 		try {
 			socket = this.transport.listen(settings.options(), this.address, settings.port());

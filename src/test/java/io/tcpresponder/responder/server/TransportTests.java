@@ -8,9 +8,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 
 import io.tcpresponder.responder.SocketOptionsProperties;
@@ -126,6 +129,42 @@ class TransportTests {
 		holder.close();
 		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
+	}
+
+	/**
+	 * What an operator or a probe reads while {@code retry-bind} binds again: the listener FAILED with the kernel's
+	 * error, never a status without it, until a bind succeeds. Reads without pause across two retries, since a retry
+	 * spends the time of a verdict between its bind and its outcome.
+	 */
+	@Test
+	void aRetryKeepsTheListenerFailedWithTheKernelsErrorUntilItBinds() throws IOException {
+		try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			int port = holder.getLocalPort();
+			TcpResponder responder = this.responders.create(
+					Responders.settings(List.of(InetAddress.getLoopbackAddress()), port,
+							SocketOptionsProperties.defaults().withBacklog(32)),
+					LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), true);
+			assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start);
+			KernelError inUse = new KernelError("EADDRINUSE", 98, "Address already in use", "bind");
+			Set<Instant> retries = new HashSet<>();
+			long reads = 0;
+			long deadline = System.nanoTime() + WAIT.toNanos();
+			while (retries.size() < 3 && System.nanoTime() < deadline) {
+				ResponderStatus status = responder.status();
+				assertThat(status.state()).as("read %d", reads).isEqualTo(ResponderState.FAILED);
+				assertThat(status.lastError()).as("read %d", reads).isEqualTo(inUse);
+				Instant retryAt = responder.retryAt();
+				if (retryAt != null) {
+					retries.add(retryAt);
+				}
+				reads++;
+			}
+			assertThat(retries).as("two retries done, each scheduling the next").hasSize(3);
+			holder.close();
+			await().atMost(WAIT).until(() -> responder.status().state() == ResponderState.LISTENING);
+			assertThat(responder.status().lastError()).isNull();
+			assertThat(Clients.fetch(port)).isEqualTo(LINE);
+		}
 	}
 
 	@Test
