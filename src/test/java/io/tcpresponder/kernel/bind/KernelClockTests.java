@@ -2,6 +2,7 @@ package io.tcpresponder.kernel.bind;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -65,6 +66,64 @@ class KernelClockTests {
 			long truth = jiffies.getAsLong();
 			assertThat(clock.jiffiesAt(at)).as("at HZ %d", hz).isBetween(truth - 1, truth);
 		}
+	}
+
+	/**
+	 * A machine that holds the catching thread across every move of the clock ticks (a JVM just started, a busy
+	 * machine): each reading held a millisecond, at HZ 250. The catch takes a move seen between readings less than a
+	 * tick apart, and its tick begins no earlier than the truth and no more than a tick later.
+	 */
+	@Test
+	void aThreadHeldAcrossEveryMoveStillCatchesTheTickLateByLessThanATick() {
+		long tickNanos = 4_000_000;
+		Ticks ticks = new Ticks(tickNanos, Duration.ofMillis(1));
+		KernelClock clock = KernelClock.fromClockTicks(ticks::clockTicks, 100, tickNanos).orElseThrow();
+		assertThat(clock.nanoTime() - ticks.beginningOf(clock.jiffies())).as("how late the caught tick begins")
+			.isBetween(0L, tickNanos);
+	}
+
+	/**
+	 * Held longer than a tick at every reading, a catch cannot tell a tick's beginning to within one, and gives up.
+	 */
+	@Test
+	void aThreadHeldLongerThanATickAtEveryReadingCatchesNothing() {
+		long tickNanos = 1_000_000;
+		Ticks ticks = new Ticks(tickNanos, Duration.ofMillis(3));
+		assertThat(KernelClock.fromClockTicks(ticks::clockTicks, 100, tickNanos)).isEmpty();
+	}
+
+	/**
+	 * A tick counter of known beginnings whose every reading holds the reader for a while, as a machine that
+	 * deschedules it would.
+	 */
+	private static final class Ticks {
+
+		private final long start = System.nanoTime();
+
+		private final long initial = (1L << 32) - 300L * 250 + 123_456;
+
+		private final long tickNanos;
+
+		private final long holdNanos;
+
+		Ticks(long tickNanos, Duration hold) {
+			this.tickNanos = tickNanos;
+			this.holdNanos = hold.toNanos();
+		}
+
+		long clockTicks() {
+			long jiffies = this.initial + (System.nanoTime() - this.start) / this.tickNanos;
+			long heldUntil = System.nanoTime() + this.holdNanos;
+			while (System.nanoTime() < heldUntil) {
+				Thread.onSpinWait();
+			}
+			return Math.floorDiv(jiffies * this.tickNanos, 10_000_000L);
+		}
+
+		long beginningOf(long jiffies) {
+			return this.start + (jiffies - this.initial) * this.tickNanos;
+		}
+
 	}
 
 	private static Optional<KernelClock> fromTimes() {
