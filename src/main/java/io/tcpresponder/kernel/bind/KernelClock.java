@@ -94,8 +94,8 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 	 * The kernel's clock from its tick counter as {@code times(2)} tells it, caught as it moves: the calling thread
 	 * spins until it sees the clock ticks move between two readings a quarter of a millisecond apart, for up to ten
 	 * clock ticks (100 ms). Where the machine held the thread across every move in that time (a JVM just started and
-	 * compiling, a busy machine), the move seen between the closest readings is taken, if they were at most a kernel
-	 * tick apart: the clock is then late by at most that gap, never early.
+	 * compiling, a busy machine), the earliest tick told by the moves seen between readings at most a kernel tick
+	 * apart is taken: the clock is then late by at most that gap, never early.
 	 * @param clockTicks reads the clock ticks since boot ({@code times(2)})
 	 * @param clockTicksPerSecond the clock ticks a second, {@code USER_HZ}
 	 * @param tickNanos the length of one kernel tick, {@code TICK_NSEC}
