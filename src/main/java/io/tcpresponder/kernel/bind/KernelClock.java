@@ -18,10 +18,9 @@ import org.apache.commons.logging.LogFactory;
  * <p>
  * Any user may read it from {@code times(2)} ({@link #fromClockTicks}): the clock ticks it returns are the tick
  * counter scaled to {@code USER_HZ} and rounded down, and the resolution of {@code CLOCK_MONOTONIC_COARSE} is one tick.
- * Waiting for the clock ticks to move catches a tick as it begins, within a quarter of a millisecond (within a tick
- * where the machine holds the waiting thread), and the counter it began is the smallest whose clock ticks are the new
- * value; where the kernel counts up several ticks at once (a core waking from idle), the counter is taken lower than it
- * is, never higher.
+ * Waiting for the clock ticks to move catches a tick as it begins, within a quarter of a millisecond, and the counter
+ * it began is the smallest whose clock ticks are the new value; where the kernel counts up several ticks at once (a
+ * core waking from idle), the counter is taken lower than it is, never higher.
  *
  * <p>
  * Root may also read {@code /proc/timer_list} ({@link #read()}): {@code now at N nsecs} is {@code CLOCK_MONOTONIC},
@@ -48,7 +47,7 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 	/** How many clock ticks a catch may take before it gives up. */
 	private static final int CATCH_TICKS = 10;
 
-	/** A move of the clock ticks seen between readings this close is caught at once. */
+	/** A reading of the clock ticks that took longer than this may have missed the tick's beginning: read again. */
 	private static final long QUICK_READ_NANOS = 250_000;
 
 	private static final Log logger = LogFactory.getLog(KernelClock.class);
@@ -92,45 +91,41 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 
 	/**
 	 * The kernel's clock from its tick counter as {@code times(2)} tells it, caught as it moves: the calling thread
-	 * spins until it sees the clock ticks move between two readings a quarter of a millisecond apart, for up to ten
-	 * clock ticks (100 ms). Where the machine held the thread across every move in that time (a JVM just started and
-	 * compiling, a busy machine), the earliest tick told by the moves seen between readings at most a kernel tick
-	 * apart is taken: the clock is then late by at most that gap, never early.
+	 * spins for up to ten clock ticks (100 ms), on a busy machine until it catches one change without being descheduled.
 	 * @param clockTicks reads the clock ticks since boot ({@code times(2)})
 	 * @param clockTicksPerSecond the clock ticks a second, {@code USER_HZ}
 	 * @param tickNanos the length of one kernel tick, {@code TICK_NSEC}
-	 * @return the clock, or empty where the clock ticks did not move between readings a tick apart in that time
+	 * @return the clock, or empty where the clock ticks did not move in that time
 	 */
 	public static Optional<KernelClock> fromClockTicks(LongSupplier clockTicks, long clockTicksPerSecond,
 			long tickNanos) {
 		long clockTickNanos = 1_000_000_000L / clockTicksPerSecond;
 		int hz = (int) Math.round(1e9 / tickNanos);
 		long deadline = System.nanoTime() + CATCH_TICKS * clockTickNanos;
-		KernelClock best = null;
-		long first = clockTicks.getAsLong();
+		// The clock ticks moved after the last reading of the old value began and before this reading ended: the
+		// JVM's clock is read before each reading and after it, so that a thread held inside a reading widens the gap.
 		long before = System.nanoTime();
+		long first = clockTicks.getAsLong();
 		while (true) {
+			long reading = System.nanoTime();
 			long now = clockTicks.getAsLong();
 			long at = System.nanoTime();
 			if (now != first) {
-				// times(2) is floor(jiffies * TICK_NSEC / (10^9 / USER_HZ)): the tick that began, between the last
-				// reading of the old value and now, is the first of the new value. Each move seen tells its tick to
-				// begin no earlier than it did, so the earliest told is the nearest to the truth.
-				long gap = at - before;
-				if (gap <= tickNanos) {
-					long jiffies = Math.ceilDiv(Math.multiplyExact(now, clockTickNanos), tickNanos);
-					KernelClock caught = new KernelClock(hz, jiffies, at, TIMES);
-					best = (best != null) ? best.earlierOf(caught) : caught;
-					if (gap <= QUICK_READ_NANOS) {
-						return Optional.of(best);
-					}
+				if (at - before > QUICK_READ_NANOS) {
+					// The tick began somewhere in a gap too wide (the thread was descheduled): wait for the next.
+					first = now;
 				}
-				first = now;
+				else {
+					// times(2) is floor(jiffies * TICK_NSEC / (10^9 / USER_HZ)): the tick that began, between the
+					// last reading of the old value and now, is the first of the new value.
+					long jiffies = Math.ceilDiv(Math.multiplyExact(now, clockTickNanos), tickNanos);
+					return Optional.of(new KernelClock(hz, jiffies, at, TIMES));
+				}
 			}
 			if (at > deadline) {
-				return Optional.ofNullable(best);
+				return Optional.empty();
 			}
-			before = at;
+			before = reading;
 			Thread.onSpinWait();
 		}
 	}
