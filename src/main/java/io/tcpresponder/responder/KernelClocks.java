@@ -1,5 +1,6 @@
 package io.tcpresponder.responder;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -13,12 +14,19 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Where the bind oracle reads the kernel's clock, chosen once at start: from {@code times(2)}, which any user may
- * call, where native access allows it, else from {@code /proc/timer_list}, which root alone may read; with neither,
- * {@code freeAt} is the latest moment the kernel's timer wheel may take at any HZ.
+ * call, where native access allows it, caught ahead of the first verdicts in the seconds after the start; else from
+ * {@code /proc/timer_list}, which root alone may read; with neither, {@code freeAt} is the latest moment the kernel's
+ * timer wheel may take at any HZ.
  */
 public final class KernelClocks {
 
 	private static final Log logger = LogFactory.getLog(KernelClocks.class);
+
+	/** Between the catches made ahead of the verdicts: past the busiest part of a start, and a busy moment after. */
+	private static final Duration CATCH_PAUSE = Duration.ofSeconds(1);
+
+	/** The catches made ahead at most: a failed one costs a spin of 100 ms. */
+	private static final int CATCH_TRIES = 10;
 
 	private KernelClocks() {
 	}
@@ -32,7 +40,8 @@ public final class KernelClocks {
 			LongSupplier clockTicks = NativeTransport.clockTicks();
 			long perSecond = NativeTransport.clockTicksPerSecond();
 			long tickNanos = NativeTransport.tickNanos();
-			CaughtClock caught = new CaughtClock(() -> KernelClock.fromClockTicks(clockTicks, perSecond, tickNanos));
+			CaughtClock caught = new CaughtClock(() -> KernelClock.fromClockTicks(clockTicks, perSecond, tickNanos))
+				.catchAhead(CATCH_PAUSE, CATCH_TRIES);
 			return () -> caught.get().or(KernelClock::read);
 		}
 		catch (TransportUnavailableException ex) {

@@ -1,6 +1,8 @@
 package io.tcpresponder.kernel.bind;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -33,6 +35,28 @@ public final class CaughtClock implements Supplier<Optional<KernelClock>> {
 	 */
 	public CaughtClock(Supplier<Optional<KernelClock>> catcher) {
 		this.catcher = catcher;
+	}
+
+	/**
+	 * Catches in the background, a pause apart, until every catch is made or the tries run out, so that the first
+	 * verdicts find the clock kept: a catch made as a verdict needs it may meet a busy moment (a JVM just started and
+	 * compiling, a machine under load), and a verdict then waits for it. The thread is a daemon and ends by itself.
+	 * @param pause how long to wait before each try
+	 * @param tries how many tries to make at most
+	 * @return this clock
+	 */
+	public CaughtClock catchAhead(Duration pause, int tries) {
+		Thread.ofPlatform().name("kernel-clock-catch").daemon().start(() -> {
+			for (int i = 0; i < tries && !complete(); i++) {
+				LockSupport.parkNanos(pause.toNanos());
+				get();
+			}
+		});
+		return this;
+	}
+
+	private synchronized boolean complete() {
+		return this.caught >= CATCHES;
 	}
 
 	@Override
