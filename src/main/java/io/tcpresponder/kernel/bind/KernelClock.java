@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,9 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 
 	/** How many clock ticks a catch may take before it gives up. */
 	private static final int CATCH_TICKS = 10;
+
+	/** How long before the clock ticks' next move a catch stops sleeping and spins. */
+	private static final long SPIN_AHEAD_NANOS = 1_000_000;
 
 	/** A reading of the clock ticks that took longer than this may have missed the tick's beginning: read again. */
 	private static final long QUICK_READ_NANOS = 250_000;
@@ -91,7 +95,8 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 
 	/**
 	 * The kernel's clock from its tick counter as {@code times(2)} tells it, caught as it moves: the calling thread
-	 * spins for up to ten clock ticks (100 ms), on a busy machine until it catches one change without being descheduled.
+	 * spins for up to ten clock ticks (100 ms), on a busy machine until it catches one change without being descheduled;
+	 * after a change it missed, it sleeps until a millisecond before the next.
 	 * @param clockTicks reads the clock ticks since boot ({@code times(2)})
 	 * @param clockTicksPerSecond the clock ticks a second, {@code USER_HZ}
 	 * @param tickNanos the length of one kernel tick, {@code TICK_NSEC}
@@ -112,8 +117,18 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 			long at = System.nanoTime();
 			if (now != first) {
 				if (at - before > QUICK_READ_NANOS) {
-					// The tick began somewhere in a gap too wide (the thread was descheduled): wait for the next.
+					// The tick began somewhere in a gap too wide (the thread was descheduled): wait for the next. A
+					// scheduler takes the core from a thread that spins at the tick, which is when the clock ticks
+					// move; so the thread sleeps until shortly before the next move, and spins through it fresh
+					// from a wake-up, which it is not preempted from at once.
 					first = now;
+					long jiffies = Math.ceilDiv(Math.multiplyExact(now, clockTickNanos), tickNanos);
+					long nextMove = Math.ceilDiv(Math.multiplyExact(now + 1, clockTickNanos), tickNanos);
+					long wakeAt = before + (nextMove - jiffies) * tickNanos - SPIN_AHEAD_NANOS;
+					long sleep = Math.min(wakeAt, deadline) - System.nanoTime();
+					if (sleep > 0) {
+						LockSupport.parkNanos(sleep);
+					}
 				}
 				else {
 					// times(2) is floor(jiffies * TICK_NSEC / (10^9 / USER_HZ)): the tick that began, between the
