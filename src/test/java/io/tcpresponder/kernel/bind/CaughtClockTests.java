@@ -24,21 +24,16 @@ class CaughtClockTests {
 	@Test
 	@EnabledOnOs(OS.LINUX)
 	void aKeptClockTellsTheTickAsAFreshCatchDoes() {
-		AtomicInteger tries = new AtomicInteger();
-		AtomicInteger caught = new AtomicInteger();
-		CaughtClock clock = new CaughtClock(() -> {
-			tries.incrementAndGet();
-			Optional<KernelClock> fresh = fromTimes();
-			fresh.ifPresent((ignored) -> caught.incrementAndGet());
-			return fresh;
-		});
+		Catches catches = new Catches();
+		CaughtClock clock = new CaughtClock(catches);
 		// A busy machine may keep a catch from succeeding: each verdict tries until enough have.
-		await().atMost(Duration.ofMinutes(1)).until(() -> clock.get().isPresent() && caught.get() == CaughtClock.CATCHES);
-		int triesMade = tries.get();
+		await().atMost(Duration.ofMinutes(1))
+			.until(() -> clock.get().isPresent() && catches.caught.get() == CaughtClock.CATCHES);
+		int triesMade = catches.tries.get();
 		for (int i = 0; i < 3; i++) {
 			assertThat(clock.get()).isPresent();
 		}
-		assertThat(tries).as("no catch, and no spin, once the clock is kept").hasValue(triesMade);
+		assertThat(catches.tries).as("no catch, and no spin, once the clock is kept").hasValue(triesMade);
 		KernelClock kept = clock.get().orElseThrow();
 		long tickNanos = 1_000_000_000L / kept.hz();
 		int compared = 0;
@@ -78,18 +73,12 @@ class CaughtClockTests {
 	@Test
 	@EnabledOnOs(OS.LINUX)
 	void caughtAheadTheFirstVerdictFindsTheClockKept() {
-		AtomicInteger tries = new AtomicInteger();
-		AtomicInteger caught = new AtomicInteger();
-		CaughtClock clock = new CaughtClock(() -> {
-			tries.incrementAndGet();
-			Optional<KernelClock> fresh = fromTimes();
-			fresh.ifPresent((ignored) -> caught.incrementAndGet());
-			return fresh;
-		}).catchAhead(Duration.ofMillis(10), 1_000);
-		await().atMost(Duration.ofMinutes(1)).until(() -> caught.get() == CaughtClock.CATCHES);
-		int triesMade = tries.get();
+		Catches catches = new Catches();
+		CaughtClock clock = new CaughtClock(catches).catchAhead(Duration.ofMillis(10), 1_000);
+		await().atMost(Duration.ofMinutes(1)).until(() -> catches.caught.get() == CaughtClock.CATCHES);
+		int triesMade = catches.tries.get();
 		assertThat(clock.get()).isPresent();
-		assertThat(tries).as("the verdict made no catch").hasValue(triesMade);
+		assertThat(catches.tries).as("the verdict made no catch").hasValue(triesMade);
 	}
 
 	/**
@@ -112,6 +101,25 @@ class CaughtClockTests {
 		KernelClock late = new KernelClock(250, 1_002, 18_000_150L, KernelClock.TIMES);
 		assertThat(early.earlierOf(late)).isSameAs(early);
 		assertThat(late.earlierOf(early)).isSameAs(early);
+	}
+
+	/**
+	 * Catches from {@code times(2)}, counting those tried and those that succeeded.
+	 */
+	private static final class Catches implements Supplier<Optional<KernelClock>> {
+
+		final AtomicInteger tries = new AtomicInteger();
+
+		final AtomicInteger caught = new AtomicInteger();
+
+		@Override
+		public Optional<KernelClock> get() {
+			this.tries.incrementAndGet();
+			Optional<KernelClock> fresh = fromTimes();
+			fresh.ifPresent((ignored) -> this.caught.incrementAndGet());
+			return fresh;
+		}
+
 	}
 
 	private static Optional<KernelClock> fromTimes() {
