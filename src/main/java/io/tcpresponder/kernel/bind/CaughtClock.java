@@ -61,7 +61,7 @@ public final class CaughtClock implements Supplier<Optional<KernelClock>> {
 
 	@Override
 	public synchronized Optional<KernelClock> get() {
-		if (this.caught < CATCHES) {
+		if (!complete()) {
 			Optional<KernelClock> clock = this.catcher.get();
 			if (clock.isPresent()) {
 				this.caught++;

@@ -116,13 +116,15 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 			long now = clockTicks.getAsLong();
 			long at = System.nanoTime();
 			if (now != first) {
+				// times(2) is floor(jiffies * TICK_NSEC / (10^9 / USER_HZ)): the tick that began, between the last
+				// reading of the old value and now, is the first of the new value.
+				long jiffies = Math.ceilDiv(Math.multiplyExact(now, clockTickNanos), tickNanos);
 				if (at - before > QUICK_READ_NANOS) {
 					// The tick began somewhere in a gap too wide (the thread was descheduled): wait for the next. A
 					// scheduler takes the core from a thread that spins at the tick, which is when the clock ticks
 					// move; so the thread sleeps until shortly before the next move, and spins through it fresh
 					// from a wake-up, which it is not preempted from at once.
 					first = now;
-					long jiffies = Math.ceilDiv(Math.multiplyExact(now, clockTickNanos), tickNanos);
 					long nextMove = Math.ceilDiv(Math.multiplyExact(now + 1, clockTickNanos), tickNanos);
 					long wakeAt = before + (nextMove - jiffies) * tickNanos - SPIN_AHEAD_NANOS;
 					long sleep = Math.min(wakeAt, deadline) - System.nanoTime();
@@ -131,9 +133,6 @@ public record KernelClock(int hz, long jiffies, long nanoTime, String source) {
 					}
 				}
 				else {
-					// times(2) is floor(jiffies * TICK_NSEC / (10^9 / USER_HZ)): the tick that began, between the
-					// last reading of the old value and now, is the first of the new value.
-					long jiffies = Math.ceilDiv(Math.multiplyExact(now, clockTickNanos), tickNanos);
 					return Optional.of(new KernelClock(hz, jiffies, at, TIMES));
 				}
 			}

@@ -44,6 +44,9 @@ class TransportTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
+	/** What the kernel says of a bind to an address in use. */
+	private static final KernelError IN_USE = new KernelError("EADDRINUSE", 98, "Address already in use", "bind");
+
 	@RegisterExtension
 	final Responders responders;
 
@@ -93,7 +96,7 @@ class TransportTests {
 		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((options) -> options.withReuseAddress(false))).bound()).isFalse();
 		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
 		assertThat(responder.status().lastError())
-			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
+			.isEqualTo(IN_USE);
 		assertThat(KernelSockets.count("time-wait", port)).isPositive();
 		assertThat(responder.settings().options().reuseAddress()).isFalse();
 		assertThat(responder.connections().counts().restarts(false)).isEqualTo(1);
@@ -111,7 +114,7 @@ class TransportTests {
 		int port = serveAndAwaitTimeWait(responder, 20);
 		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, Responders.options((options) -> options.withReuseAddress(true))).bound()).isFalse();
 		assertThat(responder.status().lastError())
-			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
+			.isEqualTo(IN_USE);
 		assertThat(KernelSockets.count("time-wait", port)).isPositive();
 	}
 
@@ -125,7 +128,7 @@ class TransportTests {
 			.withMessageStartingWith("Unable to start the TCP responder on :: port " + port + ": EADDRINUSE (Address already in use), held by 1 listening socket (inode ");
 		assertThat(responder.status().state()).isEqualTo(ResponderState.FAILED);
 		assertThat(responder.status().lastError())
-			.isEqualTo(new KernelError("EADDRINUSE", 98, "Address already in use", "bind"));
+			.isEqualTo(IN_USE);
 		holder.close();
 		assertThat(responder.restart(RestartMode.CLOSE_THEN_BIND, (settings) -> settings).bound()).isTrue();
 		assertThat(Clients.fetch(port)).isEqualTo(LINE);
@@ -141,18 +144,16 @@ class TransportTests {
 		try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			int port = holder.getLocalPort();
 			TcpResponder responder = this.responders.create(
-					Responders.settings(List.of(InetAddress.getLoopbackAddress()), port,
-							SocketOptionsProperties.defaults().withBacklog(32)),
+					Responders.settings(List.of(InetAddress.getLoopbackAddress()), port, Responders.OPTIONS),
 					LINE, CloseMode.SERVER_FIRST, Duration.ofSeconds(5), Duration.ofSeconds(5), true);
 			assertThatExceptionOfType(ResponderBindException.class).isThrownBy(responder::start);
-			KernelError inUse = new KernelError("EADDRINUSE", 98, "Address already in use", "bind");
 			Set<Instant> retries = new HashSet<>();
 			long reads = 0;
 			long deadline = System.nanoTime() + WAIT.toNanos();
 			while (retries.size() < 3 && System.nanoTime() < deadline) {
 				ResponderStatus status = responder.status();
 				assertThat(status.state()).as("read %d", reads).isEqualTo(ResponderState.FAILED);
-				assertThat(status.lastError()).as("read %d", reads).isEqualTo(inUse);
+				assertThat(status.lastError()).as("read %d", reads).isEqualTo(IN_USE);
 				Instant retryAt = responder.retryAt();
 				if (retryAt != null) {
 					retries.add(retryAt);
